@@ -1,0 +1,120 @@
+/**
+ * The connector contract: how the engine reads and writes one side of a mapping.
+ *
+ * A `Connector` is one app (a database, a Web API); `openTable` gives a `TableConnector` for one of its
+ * tables. Every method works in batches and never throws for one bad row: writes return one result per
+ * row. A method throws only when the whole call failed; `TransientConnectorError` marks failures worth
+ * retrying (timeouts, 429, 5xx, a busy database), anything else ends the job.
+ *
+ * Ids travel as strings whatever their type in the app; modified-on values travel as epoch
+ * microseconds, so that PostgreSQL's microsecond timestamps survive the round trip exactly.
+ */
+
+export type FieldValues = Record<string, unknown>;
+
+/** One record as the engine sees it: its id, when it was last modified, and the requested fields. */
+export interface SourceRecord {
+  id: string;
+  modifiedUs: number;
+  values: FieldValues;
+}
+
+/** The compound change cursor: records after (modifiedUs, id) in that order. */
+export interface ChangeCursor {
+  modifiedUs: number;
+  id: string;
+}
+
+/** Where a table's records live and which columns play which role. */
+export interface TableSpec {
+  table: string;
+  idColumn: string;
+  modifiedColumn: string;
+  /** Optional SQL condition (or connector-specific filter) that limits the records taking part. */
+  filter?: string | null;
+}
+
+export interface ColumnInfo {
+  name: string;
+  /** The column's declared type, as the app reports it. */
+  type: string;
+  nullable: boolean;
+  /** True when the app assigns a value on insert (a default or identity). */
+  hasDefault: boolean;
+}
+
+/** One row's outcome of a write. A failure carries the app's message and detail, never throws. */
+export type WriteResult =
+  | { ok: true; id: string; modifiedUs: number }
+  | { ok: false; message: string; detail?: string };
+
+export interface UpdateRow {
+  id: string;
+  values: FieldValues;
+}
+
+export interface TableConnector {
+  readonly spec: TableSpec;
+  /** The table's columns; throws `TableNotFoundError` when the table does not exist. */
+  describe(): Promise<ColumnInfo[]>;
+  /**
+   * Records with (modifiedOn, id) strictly after `after` (all records when null), ordered by
+   * (modifiedOn, id), at most `limit`. Fields not in the table come back undefined.
+   */
+  readChanges(after: ChangeCursor | null, limit: number, fields: readonly string[]): Promise<SourceRecord[]>;
+  /** The records with these ids that exist (in no particular order); missing ids are simply absent. */
+  getByIds(ids: readonly string[], fields: readonly string[]): Promise<SourceRecord[]>;
+  /**
+   * Records whose `field` equals one of `values`; with `caseSensitive` false, compared case-insensitively.
+   * Used for match-based coupling and for the external key.
+   */
+  findByField(
+    field: string,
+    values: readonly unknown[],
+    fields: readonly string[],
+    caseSensitive: boolean,
+  ): Promise<SourceRecord[]>;
+  /** Ids in keyset order after `after`, for the deletion scan. */
+  listIds(after: string | null, limit: number): Promise<string[]>;
+  /**
+   * Inserts rows; the app assigns the id where the id column has a default, else the connector makes a
+   * UUID. Sets modified-on to now and returns the stored value. One result per row, in order.
+   */
+  insert(rows: readonly FieldValues[]): Promise<WriteResult[]>;
+  /** Updates rows by id, setting modified-on to now; a missing row is a failed result. */
+  update(rows: readonly UpdateRow[]): Promise<WriteResult[]>;
+  /** Deletes rows by id; one result per id (a missing row counts as deleted). */
+  delete(ids: readonly string[]): Promise<WriteResult[]>;
+}
+
+export interface Connector {
+  readonly name: string;
+  openTable(spec: TableSpec): TableConnector;
+  close(): Promise<void>;
+}
+
+/** A failure that may clear by itself: the engine retries it with backoff inside the job. */
+export class TransientConnectorError extends Error {
+  readonly code = 'CONNECTOR_TRANSIENT';
+  constructor(
+    message: string,
+    /** Milliseconds the app asked us to wait (Retry-After), if it said. */
+    readonly retryAfterMs?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'TransientConnectorError';
+  }
+}
+
+/** The table a mapping names does not exist in the app. */
+export class TableNotFoundError extends Error {
+  readonly code = 'TABLE_NOT_FOUND';
+  constructor(readonly table: string) {
+    super(`table "${table}" does not exist`);
+    this.name = 'TableNotFoundError';
+  }
+}
+
+/** Connectors by the name the config gives them (`erp`, `crm`). */
+export type ConnectorRegistry = ReadonlyMap<string, Connector>;

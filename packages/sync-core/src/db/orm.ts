@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MikroORM as LibSqlOrm } from '@mikro-orm/libsql';
+import type { EntityManager, MikroORM } from '@mikro-orm/knex';
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM as PostgreSqlOrm } from '@mikro-orm/postgresql';
+import { ALL_ENTITIES } from '../entities/index.js';
+import { MIGRATIONS } from '../migrations/index.js';
+import { parseDatabaseUrl } from './database-url.js';
+
+export type StoreDialect = 'sqlite' | 'postgresql';
+
+/** Tandem's own database: the ORM plus the dialect, which the set-based SQL in repositories needs. */
+export interface Store {
+  orm: MikroORM;
+  dialect: StoreDialect;
+  /** A fresh EntityManager fork: one per request, job or action. */
+  em(): EntityManager;
+  close(): Promise<void>;
+}
+
+export interface CreateStoreOptions {
+  /** `sqlite:./data/tandem.sqlite`, `sqlite::memory:` or `postgres://user@host:5432/db`. */
+  url: string;
+  /** Run pending migrations before returning (default true). */
+  migrate?: boolean;
+  debug?: boolean;
+}
+
+/** Opens Tandem's store, tuned for a job writing while the API reads, and migrates it. */
+export async function createStore(options: CreateStoreOptions): Promise<Store> {
+  const parsed = parseDatabaseUrl(options.url);
+  const common = {
+    entities: ALL_ENTITIES,
+    debug: options.debug ?? false,
+    allowGlobalContext: false,
+    discovery: { warnWhenNoEntities: false },
+    extensions: [Migrator],
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+  };
+  let orm: MikroORM;
+  if (parsed.dialect === 'sqlite') {
+    if (parsed.path !== ':memory:') mkdirSync(dirname(parsed.path), { recursive: true });
+    orm = (await LibSqlOrm.init({ ...common, dbName: parsed.path })) as unknown as MikroORM;
+    // WAL lets readers go on while a job writes; the busy timeout turns a short lock wait into a wait,
+    // never into "database is locked" for the user.
+    const connection = orm.em.getConnection();
+    if (parsed.path !== ':memory:') await connection.execute('pragma journal_mode = WAL');
+    await connection.execute('pragma busy_timeout = 10000');
+    await connection.execute('pragma synchronous = NORMAL');
+  } else {
+    orm = (await PostgreSqlOrm.init({
+      ...common,
+      clientUrl: parsed.url,
+      pool: { min: 0, max: 10 },
+    })) as unknown as MikroORM;
+  }
+  if (options.migrate ?? true) await orm.getMigrator().up();
+  return {
+    orm,
+    dialect: parsed.dialect,
+    em: () => orm.em.fork(),
+    close: () => orm.close(true),
+  };
+}

@@ -1,0 +1,49 @@
+import type {
+  DeletionConflictResolution,
+  SyncDirection,
+  UpdateConflictResolution,
+} from '../entities/enums.js';
+
+/** A field mapping as a config file or the API states it. */
+export interface FieldMappingInput {
+  local: string;
+  integration: string;
+  /** Defaults to the mapping's direction. */
+  direction?: SyncDirection;
+  /** Written to the destination instead of the source value. */
+  constant?: unknown;
+  /** Name of a transform in the registry (`trim`, `lowercase`, `uppercase` …). */
+  transform?: string;
+  enabled?: boolean;
+  /** Use this field to find an existing record to couple to. */
+  match?: boolean;
+  /** Match fields are tried in ascending priority; fields of one priority must all match. */
+  matchPriority?: number;
+  caseSensitive?: boolean;
+  /** On a failed write, clear this field on the destination instead of failing the record. */
+  clearValueOnFailedSync?: boolean;
+}
+
+export interface SideInput {
+  connector: string;
+  table: string;
+  id: string;
+  modifiedOn: string;
+  filter?: string;
+}
+
+/** A table mapping as the config file (`mappings[]`) or the API states it. */
+export interface TableMappingInput {
+  name: string;
+  local: SideInput;
+  integration: SideInput & { externalKey?: string };
+  direction?: SyncDirection;
+  syncOnlyCoupledRecords?: boolean;
+  createNewIfNoMatch?: boolean;
+  updateConflictResolution?: UpdateConflictResolution;
+  deletionConflictResolution?: DeletionConflictResolution;
+  scheduleSeconds?: number;
+  enabled?: boolean;
+  parkAfterFailures?: number;
+  fields: FieldMappingInput[];
+}

@@ -1,0 +1,4 @@
+export * from './connector-unavailable.error.js';
+export * from './invalid-config.error.js';
+export * from './mapping-definition.error.js';
+export * from './tandem.error.js';

@@ -1,0 +1,57 @@
+import type { SyncJobStatus } from '../entities/enums.js';
+
+/** A job's state as subscribers see it: enough for a progress bar without another query. */
+export interface SyncJobSnapshot {
+  id: number;
+  mappingId: number;
+  status: SyncJobStatus;
+  queuedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  inserted: number;
+  modified: number;
+  deleted: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  coupled: number;
+  uncoupled: number;
+  processed: number;
+  message: string | null;
+}
+
+/**
+ * What sync-core announces. The API bridges these to its GraphQL pub/sub (in process, or Redis when
+ * several instances run); sync-core itself knows nothing of GraphQL.
+ */
+export type DomainEvent =
+  /** A job was queued, started, progressed, or finished. Progress events are throttled by the publisher of the job. */
+  | { type: 'syncJobChanged'; job: SyncJobSnapshot }
+  /** Errors of a mapping were opened or resolved: summary counts should be refreshed. */
+  | { type: 'syncErrorsChanged'; mappingId: number };
+
+export interface EventPublisher {
+  publish(event: DomainEvent): void;
+}
+
+export type EventListener = (event: DomainEvent) => void;
+
+/** The in-process publisher: synchronous fan-out to listeners; a throwing listener never hurts the job. */
+export class InProcessEventBus implements EventPublisher {
+  private readonly listeners = new Set<EventListener>();
+
+  publish(event: DomainEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A subscriber's bug must not fail a sync job; the API logs its own errors.
+      }
+    }
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
