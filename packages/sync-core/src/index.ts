@@ -2,11 +2,11 @@
 export * from './connectors/connector.js';
 export * from './db/database-url.js';
 export * from './db/orm.js';
+export { createStore as createOrm } from './db/orm.js';
+export * from './engine/resolved-mapping.js';
+export * from './engine/table-mapping.repository.js';
+export * from './engine/table-mapping-input.js';
+export * from './engine/transforms.js';
 export * from './entities/index.js';
 export * from './errors/index.js';
 export * from './events/event-publisher.js';
-export * from './engine/resolved-mapping.js';
-export * from './engine/table-mapping-input.js';
-export * from './engine/table-mapping.repository.js';
-export * from './engine/transforms.js';
-export { createStore as createOrm } from './db/orm.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../src/db/orm.js';
-import { TableMappingSchema } from '../src/entities/index.js';
 import { loadResolvedMapping, saveTableMapping } from '../src/engine/table-mapping.repository.js';
+import { TableMappingSchema } from '../src/entities/index.js';
 import { MappingDefinitionError } from '../src/errors/index.js';
 import { DIALECTS, type ScratchDatabase, scratchDatabase } from './support/databases.js';
 

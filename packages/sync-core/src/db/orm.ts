@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MikroORM as LibSqlOrm } from '@mikro-orm/libsql';
 import type { EntityManager, MikroORM } from '@mikro-orm/knex';
+import { MikroORM as LibSqlOrm } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM as PostgreSqlOrm } from '@mikro-orm/postgresql';
 import { ALL_ENTITIES } from '../entities/index.js';
@@ -59,7 +59,7 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
   return {
     orm,
     dialect: parsed.dialect,
-    em: () => orm.em.fork(),
+    em: () => orm.em.fork() as EntityManager,
     close: () => orm.close(true),
   };
 }

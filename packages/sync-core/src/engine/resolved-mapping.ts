@@ -1,8 +1,4 @@
-import type {
-  DeletionConflictResolution,
-  SyncDirection,
-  UpdateConflictResolution,
-} from '../entities/enums.js';
+import type { DeletionConflictResolution, SyncDirection, UpdateConflictResolution } from '../entities/enums.js';
 
 /** A field mapping with every default applied: what the engine works with. */
 export interface ResolvedField {

@@ -1,8 +1,4 @@
-import type {
-  DeletionConflictResolution,
-  SyncDirection,
-  UpdateConflictResolution,
-} from '../entities/enums.js';
+import type { DeletionConflictResolution, SyncDirection, UpdateConflictResolution } from '../entities/enums.js';
 
 /** A field mapping as a config file or the API states it. */
 export interface FieldMappingInput {

@@ -2,7 +2,11 @@
 export const SYNC_DIRECTIONS = ['BIDIRECTIONAL', 'TO_INTEGRATION', 'FROM_INTEGRATION'] as const;
 export type SyncDirection = (typeof SYNC_DIRECTIONS)[number];
 
-export const UPDATE_CONFLICT_RESOLUTIONS = ['NONE', 'SEND_UPDATE_TO_INTEGRATION', 'GET_UPDATE_FROM_INTEGRATION'] as const;
+export const UPDATE_CONFLICT_RESOLUTIONS = [
+  'NONE',
+  'SEND_UPDATE_TO_INTEGRATION',
+  'GET_UPDATE_FROM_INTEGRATION',
+] as const;
 export type UpdateConflictResolution = (typeof UPDATE_CONFLICT_RESOLUTIONS)[number];
 
 export const DELETION_CONFLICT_RESOLUTIONS = ['NONE', 'RESTORE_RECORDS', 'REMOVE_COUPLING'] as const;

@@ -1,9 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import {
-  DELETION_CONFLICT_RESOLUTIONS,
-  SYNC_DIRECTIONS,
-  UPDATE_CONFLICT_RESOLUTIONS,
-} from './enums.js';
+import { DELETION_CONFLICT_RESOLUTIONS, SYNC_DIRECTIONS, UPDATE_CONFLICT_RESOLUTIONS } from './enums.js';
 
 /** One local table ↔ one integration table, with its policies. Field mappings live in `field_mapping`. */
 export const TableMappingSchema = defineEntity({

@@ -145,9 +145,7 @@ export class Migration20261126000000_initial extends Migration {
       });
     addStatements(this, schema);
     // At most one OPEN error per coupling: a record that fails again updates its error instead of adding one.
-    this.addSql(
-      "create unique index sync_error_open_per_coupling on sync_error (coupling_id) where status = 'OPEN'",
-    );
+    this.addSql("create unique index sync_error_open_per_coupling on sync_error (coupling_id) where status = 'OPEN'");
   }
 }
 

@@ -1,6 +1,4 @@
 import { Migration20261126000000_initial } from './Migration20261126000000_initial.js';
 
 /** Every migration in order. Listed by hand so that the build output needs no folder scan. */
-export const MIGRATIONS = [
-  { name: 'Migration20261126000000_initial', class: Migration20261126000000_initial },
-];
+export const MIGRATIONS = [{ name: 'Migration20261126000000_initial', class: Migration20261126000000_initial }];
