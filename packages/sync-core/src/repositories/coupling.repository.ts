@@ -1,0 +1,176 @@
+import type { Knex } from '@mikro-orm/knex';
+import type { FieldValues } from '../connectors/connector.js';
+import type { StoreDialect } from '../db/orm.js';
+import { parseValues } from '../engine/values.js';
+import type { CouplingState, Side } from '../entities/enums.js';
+import { chunk, rowsPerStatement, sqlBool, toBool, toNullableNumber, toNumber } from './sql-values.js';
+
+/** A coupling as the engine and the actions handle it: plain data, values parsed. */
+export interface CouplingRow {
+  id: number;
+  mappingId: number;
+  localId: string | null;
+  integrationId: string | null;
+  state: CouplingState;
+  localModifiedUs: number | null;
+  integrationModifiedUs: number | null;
+  localValues: FieldValues | null;
+  integrationValues: FieldValues | null;
+  parked: boolean;
+  failureCount: number;
+  lastFailure: string | null;
+  retryRequested: boolean;
+  lastSyncedAt: number | null;
+  lastJobId: number | null;
+  createdAt: number;
+}
+
+export type NewCoupling = Omit<CouplingRow, 'id'>;
+
+const COLUMNS = [
+  'mapping_id',
+  'local_id',
+  'integration_id',
+  'state',
+  'local_modified_us',
+  'integration_modified_us',
+  'local_values',
+  'integration_values',
+  'parked',
+  'failure_count',
+  'last_failure',
+  'retry_requested',
+  'last_synced_at',
+  'last_job_id',
+  'created_at',
+] as const;
+
+/** Set-based reads and writes of couplings: one statement per batch, never one flush per row. */
+export class CouplingRepository {
+  constructor(
+    private readonly knex: Knex,
+    private readonly dialect: StoreDialect,
+  ) {}
+
+  /** Couplings of a mapping whose record on `side` has one of these ids. */
+  async findBySideIds(mappingId: number, side: Side, ids: readonly string[]): Promise<CouplingRow[]> {
+    const column = side === 'LOCAL' ? 'local_id' : 'integration_id';
+    const rows: CouplingRow[] = [];
+    for (const part of chunk(ids, 900)) {
+      const found = await this.knex('coupling').where('mapping_id', mappingId).whereIn(column, part).select('*');
+      for (const row of found) rows.push(fromRow(row));
+    }
+    return rows;
+  }
+
+  async findByIds(ids: readonly number[]): Promise<CouplingRow[]> {
+    const rows: CouplingRow[] = [];
+    for (const part of chunk(ids, 900)) {
+      const found = await this.knex('coupling').whereIn('id', part).select('*');
+      for (const row of found) rows.push(fromRow(row));
+    }
+    return rows;
+  }
+
+  /**
+   * Couplings that a normal run must look at although their records may not have changed: released
+   * for retry, failed once and not parked yet, or left PENDING by an interrupted insert. Keyset by id.
+   */
+  async findNeedingAttention(mappingId: number, afterId: number, limit: number): Promise<CouplingRow[]> {
+    const rows = await this.knex('coupling')
+      .where('mapping_id', mappingId)
+      .andWhere('parked', sqlBool(this.dialect, false))
+      .andWhere('id', '>', afterId)
+      .andWhere((q) =>
+        q
+          .where('retry_requested', sqlBool(this.dialect, true))
+          .orWhere('failure_count', '>', 0)
+          .orWhere('state', 'PENDING'),
+      )
+      .orderBy('id')
+      .limit(limit)
+      .select('*');
+    return rows.map(fromRow);
+  }
+
+  /** Coupled (not pending, not parked) couplings in id order, for the deletion scan. */
+  async pageCoupled(mappingId: number, afterId: number, limit: number): Promise<CouplingRow[]> {
+    const rows = await this.knex('coupling')
+      .where({ mapping_id: mappingId, state: 'COUPLED', parked: sqlBool(this.dialect, false) })
+      .andWhere('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .select('*');
+    return rows.map(fromRow);
+  }
+
+  /** Inserts couplings in multi-row statements and returns them with their ids, in order. */
+  async insertMany(trx: Knex, couplings: readonly NewCoupling[]): Promise<CouplingRow[]> {
+    const created: CouplingRow[] = [];
+    for (const part of chunk(couplings, rowsPerStatement(COLUMNS.length))) {
+      const ids = await trx('coupling')
+        .insert(part.map((c) => this.toRow(c)))
+        .returning('id');
+      part.forEach((coupling, index) => {
+        const id = ids[index] as { id: unknown } | number;
+        created.push({ ...coupling, id: toNumber(typeof id === 'object' ? id.id : id) });
+      });
+    }
+    return created;
+  }
+
+  /** Writes whole couplings back by id: one multi-row upsert per chunk. */
+  async updateMany(trx: Knex, couplings: readonly CouplingRow[]): Promise<void> {
+    for (const part of chunk(couplings, rowsPerStatement(COLUMNS.length + 1))) {
+      await trx('coupling')
+        .insert(part.map((c) => ({ id: c.id, ...this.toRow(c) })))
+        .onConflict('id')
+        .merge([...COLUMNS]);
+    }
+  }
+
+  async deleteMany(trx: Knex, ids: readonly number[]): Promise<void> {
+    for (const part of chunk(ids, 900)) await trx('coupling').whereIn('id', part).delete();
+  }
+
+  private toRow(c: NewCoupling): Record<(typeof COLUMNS)[number], unknown> {
+    return {
+      mapping_id: c.mappingId,
+      local_id: c.localId,
+      integration_id: c.integrationId,
+      state: c.state,
+      local_modified_us: c.localModifiedUs,
+      integration_modified_us: c.integrationModifiedUs,
+      local_values: c.localValues === null ? null : JSON.stringify(c.localValues),
+      integration_values: c.integrationValues === null ? null : JSON.stringify(c.integrationValues),
+      parked: sqlBool(this.dialect, c.parked),
+      failure_count: c.failureCount,
+      last_failure: c.lastFailure,
+      retry_requested: sqlBool(this.dialect, c.retryRequested),
+      last_synced_at: c.lastSyncedAt,
+      last_job_id: c.lastJobId,
+      created_at: c.createdAt,
+    };
+  }
+}
+
+export function fromRow(row: Record<string, unknown>): CouplingRow {
+  return {
+    id: toNumber(row.id),
+    mappingId: toNumber(row.mapping_id),
+    localId: (row.local_id as string | null) ?? null,
+    integrationId: (row.integration_id as string | null) ?? null,
+    state: row.state as CouplingState,
+    localModifiedUs: toNullableNumber(row.local_modified_us),
+    integrationModifiedUs: toNullableNumber(row.integration_modified_us),
+    localValues: parseValues((row.local_values as string | null) ?? null),
+    integrationValues: parseValues((row.integration_values as string | null) ?? null),
+    parked: toBool(row.parked),
+    failureCount: toNumber(row.failure_count),
+    lastFailure: (row.last_failure as string | null) ?? null,
+    retryRequested: toBool(row.retry_requested),
+    lastSyncedAt: toNullableNumber(row.last_synced_at),
+    lastJobId: toNullableNumber(row.last_job_id),
+    createdAt: toNumber(row.created_at),
+  };
+}

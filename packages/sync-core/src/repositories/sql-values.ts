@@ -1,0 +1,39 @@
+import type { Knex } from '@mikro-orm/knex';
+import type { Store, StoreDialect } from '../db/orm.js';
+
+/**
+ * Helpers for the set-based SQL of the repositories. The two stores disagree on a few types: SQLite has
+ * no boolean (0/1) and PostgreSQL returns bigint as text; these helpers hide both.
+ */
+export function knexOf(store: Store): Knex {
+  return store.em().getKnex();
+}
+
+/** A boolean as the store's driver accepts it. */
+export function sqlBool(dialect: StoreDialect, value: boolean): boolean | number {
+  return dialect === 'sqlite' ? (value ? 1 : 0) : value;
+}
+
+export function toBool(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 't';
+}
+
+export function toNumber(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+export function toNullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : toNumber(value);
+}
+
+/** Splits a list into chunks that stay under both databases' bound-parameter limits. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+/** Rows per multi-row statement, given how many columns each row binds (SQLite allows 32,766 parameters). */
+export function rowsPerStatement(columns: number): number {
+  return Math.max(1, Math.floor(30_000 / columns));
+}

@@ -1,0 +1,153 @@
+import { SqlConnector } from '../../src/connectors/sql/sql.connector.js';
+import { createStore, type Store } from '../../src/db/orm.js';
+import { runSync } from '../../src/engine/run-sync.js';
+import type { EngineSettings } from '../../src/engine/sync-context.js';
+import type { SyncOutcome } from '../../src/engine/sync-run.js';
+import { saveTableMapping } from '../../src/engine/table-mapping.repository.js';
+import type { TableMappingInput } from '../../src/engine/table-mapping-input.js';
+import { SyncJobSchema } from '../../src/entities/index.js';
+import { InProcessEventBus } from '../../src/events/event-publisher.js';
+import { type AppDb, openAppDb } from './app-db.js';
+import { type Dialect, type ScratchDatabase, scratchDatabase } from './databases.js';
+
+/**
+ * Two apps and Tandem's store for one engine test:
+ * - ERP (local): `customer(id integer identity, name, email, city, credit, modified_at)`
+ * - CRM (integration): `account(accountid uuid/text, name, emailaddress1, address1_city, creditlimit,
+ *   erp_id, modifiedon)` — its `name` rejects the value 'REJECT' (a CHECK), so tests can make writes fail.
+ * On SQLite the ERP stores modified-on as ISO text and the CRM as epoch milliseconds; on PostgreSQL both
+ * are timestamptz (with microseconds).
+ */
+export interface SyncFixture {
+  dialect: Dialect;
+  store: Store;
+  erp: AppDb;
+  crm: AppDb;
+  events: InProcessEventBus;
+  connectors: Map<string, SqlConnector>;
+  mappingId: number;
+  /** Runs one job the way the job runner would (a sync_job row, then the engine). */
+  sync(options?: {
+    full?: boolean;
+    scope?: number[];
+    cancelAfterBatches?: number;
+  }): Promise<SyncOutcome & { jobId: number }>;
+  /** Replaces the mapping (same name) with changes to the defaults. */
+  remap(changes: Partial<TableMappingInput>): Promise<void>;
+  /** A modified-on value later than every earlier one, in the app's own format. */
+  stamp(app: 'erp' | 'crm'): string | number;
+  close(): Promise<void>;
+}
+
+export const CUSTOMERS_MAPPING: TableMappingInput = {
+  name: 'customers',
+  local: { connector: 'erp', table: 'customer', id: 'id', modifiedOn: 'modified_at' },
+  integration: { connector: 'crm', table: 'account', id: 'accountid', modifiedOn: 'modifiedon', externalKey: 'erp_id' },
+  direction: 'BIDIRECTIONAL',
+  fields: [
+    { local: 'name', integration: 'name' },
+    { local: 'email', integration: 'emailaddress1', match: true },
+    { local: 'city', integration: 'address1_city' },
+  ],
+};
+
+export async function createSyncFixture(
+  dialect: Dialect,
+  mapping: Partial<TableMappingInput> = {},
+  settings: Partial<EngineSettings> = {},
+): Promise<SyncFixture> {
+  const dbs: ScratchDatabase[] = [];
+  const scratch = async (label: string) => {
+    const db = await scratchDatabase(dialect, label);
+    dbs.push(db);
+    return db;
+  };
+  const [storeDb, erpDb, crmDb] = [await scratch('store'), await scratch('erp'), await scratch('crm')];
+  const store = await createStore({ url: storeDb.url });
+  const erp = openAppDb(dialect, erpDb.url);
+  const crm = openAppDb(dialect, crmDb.url);
+  await createAppTables(dialect, erp, crm);
+  const connectors = new Map([
+    ['erp', SqlConnector.open('erp', erpDb.url)],
+    ['crm', SqlConnector.open('crm', crmDb.url)],
+  ]);
+  const events = new InProcessEventBus();
+  let mappingId = await saveTableMapping(store.em(), { ...CUSTOMERS_MAPPING, ...mapping });
+  let lastStamp = Date.now();
+
+  return {
+    dialect,
+    store,
+    erp,
+    crm,
+    events,
+    connectors,
+    get mappingId() {
+      return mappingId;
+    },
+    async sync(options = {}) {
+      const em = store.em();
+      const now = Date.now();
+      const job = em.create(SyncJobSchema, {
+        mappingId,
+        status: 'RUNNING',
+        trigger: options.scope ? 'RETRY' : 'MANUAL',
+        full: options.full ?? false,
+        scope: options.scope ? JSON.stringify(options.scope) : null,
+        queuedAt: now,
+        startedAt: now,
+      });
+      await em.flush();
+      let batches = 0;
+      const outcome = await runSync(
+        { store, connectors, events, workerId: 'test', settings },
+        {
+          jobId: job.id,
+          mappingId,
+          full: options.full ?? false,
+          scope: options.scope ?? null,
+          isCancelRequested: async () =>
+            options.cancelAfterBatches !== undefined && batches >= options.cancelAfterBatches,
+          onProgress: () => {
+            batches++;
+          },
+        },
+      );
+      return { ...outcome, jobId: job.id };
+    },
+    async remap(changes) {
+      mappingId = await saveTableMapping(store.em(), { ...CUSTOMERS_MAPPING, ...mapping, ...changes });
+    },
+    stamp(app) {
+      lastStamp = Math.max(Date.now(), lastStamp + 1);
+      if (dialect === 'postgresql') return new Date(lastStamp).toISOString();
+      return app === 'erp' ? new Date(lastStamp).toISOString() : lastStamp;
+    },
+    async close() {
+      for (const connector of connectors.values()) await connector.close();
+      await erp.close();
+      await crm.close();
+      await store.close();
+      for (const db of dbs) await db.drop();
+    },
+  };
+}
+
+async function createAppTables(dialect: Dialect, erp: AppDb, crm: AppDb): Promise<void> {
+  if (dialect === 'sqlite') {
+    await erp.run(`create table customer (
+      id integer primary key autoincrement, name text, email text, city text, credit integer,
+      modified_at text not null)`);
+    await crm.run(`create table account (
+      accountid text primary key, name text check (name is null or name <> 'REJECT'), emailaddress1 text,
+      address1_city text, creditlimit integer, erp_id text, modifiedon integer not null)`);
+    return;
+  }
+  await erp.run(`create table customer (
+    id serial primary key, name text, email text, city text, credit integer,
+    modified_at timestamptz not null default clock_timestamp())`);
+  await crm.run(`create table account (
+    accountid uuid primary key default gen_random_uuid(), name text check (name is null or name <> 'REJECT'),
+    emailaddress1 text, address1_city text, creditlimit integer, erp_id text,
+    modifiedon timestamptz not null default clock_timestamp())`);
+}
