@@ -1,0 +1,113 @@
+import type { ColumnInfo } from '../connector.js';
+import { quoteIdent, type SqlDialect } from './sql-client.js';
+
+/**
+ * The modified-on column in its own storage format, converted to and from epoch microseconds.
+ *
+ * PostgreSQL keeps microseconds, and a JS Date would drop them, so there every conversion and
+ * comparison happens in SQL: reads extract exact epoch microseconds, cursors become timestamps in SQL,
+ * and "now" is the server's clock. SQLite stores ISO-8601 text or epoch milliseconds; there the
+ * connector computes "now" itself (milliseconds) and compares on the microsecond value, which orders
+ * records correctly whatever ISO spelling the app used.
+ */
+export type ModifiedOnKind = 'pg-timestamptz' | 'pg-timestamp' | 'sqlite-iso-text' | 'sqlite-epoch-ms';
+
+export interface ModifiedOnFormat {
+  readonly kind: ModifiedOnKind;
+  /** SQL: the column's value as integer epoch microseconds. */
+  readonly readUs: string;
+  /** SQL: the expression to order and compare on (keyset), on the same scale as `cursor`. */
+  readonly sortKey: string;
+  /** SQL with one `?` (epoch µs): the cursor's value on the scale of `sortKey`. */
+  readonly cursor: string;
+  /** SQL for the value written on insert; `?` placeholders are filled by `writeParams`. */
+  readonly insertSql: string;
+  /**
+   * SQL for the value written on update: now, but strictly later than the value the row had, because
+   * the engine takes "modified-on later than stored" to mean "changed".
+   */
+  readonly updateSql: string;
+  /** True when `writeParams` needs the row's previous value (SQLite computes "now" in JS). */
+  readonly needsPrevious: boolean;
+  /** Parameters for `insertSql` / `updateSql`. */
+  writeParams(previousUs: number | null): unknown[];
+}
+
+/** Decides the format from the column's declared type and, on SQLite, the type of a stored value. */
+export function modifiedOnFormat(
+  dialect: SqlDialect,
+  column: ColumnInfo,
+  storedType?: string | null,
+): ModifiedOnFormat {
+  return dialect === 'postgresql' ? postgresFormat(column) : sqliteFormat(column, storedType);
+}
+
+function postgresFormat(column: ColumnInfo): ModifiedOnFormat {
+  const match = /^timestamp(?:\((\d)\))? (with|without) time zone$/.exec(column.type);
+  if (!match) {
+    throw new Error(
+      `modified-on column "${column.name}" has type ${column.type}; use timestamp with or without time zone`,
+    );
+  }
+  const withZone = match[2] === 'with';
+  // A timestamp(3) rounds to milliseconds, so "strictly later" must step by its own resolution.
+  const step = 10 ** (6 - Number(match[1] ?? 6));
+  const col = quoteIdent(column.name);
+  // A timestamp without time zone is taken to be UTC, both when read and when written.
+  const epoch = withZone ? "timestamptz 'epoch'" : "timestamp 'epoch'";
+  const now = withZone ? 'clock_timestamp()' : "(clock_timestamp() at time zone 'UTC')";
+  return {
+    kind: withZone ? 'pg-timestamptz' : 'pg-timestamp',
+    // extract() returns numeric (exact) on PostgreSQL 14+; the product is a whole number of microseconds.
+    readUs: `cast(extract(epoch from ${col}) * 1000000 as bigint)`,
+    // Comparing the column itself keeps an index on it usable.
+    sortKey: col,
+    cursor: `(${epoch} + cast(? as bigint) * interval '1 microsecond')`,
+    insertSql: now,
+    // clock_timestamp(), not now(): each row of a transaction gets its own time.
+    updateSql: `greatest(${now}, ${col} + interval '${step} microseconds')`,
+    needsPrevious: false,
+    writeParams: () => [],
+  };
+}
+
+/** Declared types whose affinity makes SQLite store numbers: the column holds epoch milliseconds. */
+const NUMERIC_DECLARED = /INT|NUMERIC|REAL|FLOA|DOUB|DECIMAL/i;
+
+function sqliteFormat(column: ColumnInfo, storedType?: string | null): ModifiedOnFormat {
+  const col = quoteIdent(column.name);
+  const epochMs =
+    storedType === 'integer' || storedType === 'real'
+      ? true
+      : storedType === 'text'
+        ? false
+        : NUMERIC_DECLARED.test(column.type);
+  // Both formats hold milliseconds: "now" is the later of the clock and the previous value + 1 ms.
+  const nextMs = (previousUs: number | null) =>
+    Math.max(Date.now(), previousUs === null ? 0 : Math.floor(previousUs / 1000) + 1);
+  if (epochMs) {
+    const readUs = `cast(${col} * 1000 as integer)`;
+    return {
+      kind: 'sqlite-epoch-ms',
+      readUs,
+      sortKey: readUs,
+      cursor: '?',
+      insertSql: '?',
+      updateSql: '?',
+      needsPrevious: true,
+      writeParams: (previousUs) => [nextMs(previousUs)],
+    };
+  }
+  // strftime parses every ISO-8601 spelling SQLite knows (offsets included) and %f gives "SS.mmm".
+  const readUs = `(cast(strftime('%s', ${col}) as integer) * 1000000 + cast(substr(strftime('%f', ${col}), 4, 3) as integer) * 1000)`;
+  return {
+    kind: 'sqlite-iso-text',
+    readUs,
+    sortKey: readUs,
+    cursor: '?',
+    insertSql: '?',
+    updateSql: '?',
+    needsPrevious: true,
+    writeParams: (previousUs) => [new Date(nextMs(previousUs)).toISOString()],
+  };
+}

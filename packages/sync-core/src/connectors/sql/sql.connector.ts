@@ -1,0 +1,437 @@
+import { randomUUID } from 'node:crypto';
+import { parseDatabaseUrl } from '../../db/database-url.js';
+import {
+  type ChangeCursor,
+  type ColumnInfo,
+  type Connector,
+  type FieldValues,
+  type SourceRecord,
+  type TableConnector,
+  type TableSpec,
+  TransientConnectorError,
+  type UpdateRow,
+  type WriteResult,
+} from '../connector.js';
+import { PostgresClient } from './postgres-client.js';
+import {
+  placeholders,
+  quoteIdent,
+  type SqlClient,
+  type SqlExecutor,
+  type SqlRow,
+  type SqlTransaction,
+} from './sql-client.js';
+import { SqliteClient } from './sqlite-client.js';
+import { describeTable, loadLayout, type TableLayout } from './table-layout.js';
+
+/** Ids per statement for IN lists: well under SQLite's and PostgreSQL's parameter limits. */
+const IDS_PER_STATEMENT = 500;
+/** Rows per multi-row INSERT, and a cap on its parameters. */
+const ROWS_PER_INSERT = 500;
+const PARAMS_PER_STATEMENT = 30_000;
+
+/** Aliases for the two values every read returns next to the fields. */
+const ID_ALIAS = '__tandem_id';
+const MODIFIED_ALIAS = '__tandem_modified_us';
+
+/** A relational app database (SQLite or PostgreSQL) as a Tandem connector. */
+export class SqlConnector implements Connector {
+  constructor(
+    readonly name: string,
+    readonly client: SqlClient,
+  ) {}
+
+  /** Opens `sqlite:PATH` or `postgres://…`; PostgreSQL connects on first use. */
+  static open(name: string, url: string): SqlConnector {
+    const parsed = parseDatabaseUrl(url, `connectors.${name}.url`);
+    const client = parsed.dialect === 'sqlite' ? new SqliteClient(parsed.path) : new PostgresClient(parsed.url);
+    return new SqlConnector(name, client);
+  }
+
+  openTable(spec: TableSpec): SqlTableConnector {
+    return new SqlTableConnector(this.client, spec);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+export class SqlTableConnector implements TableConnector {
+  private layoutLoad: Promise<TableLayout> | null = null;
+
+  constructor(
+    private readonly client: SqlClient,
+    readonly spec: TableSpec,
+  ) {}
+
+  async describe(): Promise<ColumnInfo[]> {
+    return (await this.layout()).columns;
+  }
+
+  async readChanges(after: ChangeCursor | null, limit: number, fields: readonly string[]): Promise<SourceRecord[]> {
+    const layout = await this.layout();
+    const { sortKey, cursor } = layout.modifiedOn;
+    const where = [`${sortKey} is not null`];
+    const params: unknown[] = [];
+    if (after) {
+      // Keyset on (modified-on, id): records sharing one modified-on value are split by id, so a page
+      // boundary inside such a run neither skips nor repeats any of them.
+      where.push(`(${sortKey}, ${layout.id}) > (${cursor}, ${layout.idParam})`);
+      params.push(after.modifiedUs, after.id);
+    }
+    where.push(...this.filterCondition());
+    const sql = `${this.selectFrom(layout, fields)} where ${where.join(' and ')}
+      order by ${sortKey}, ${layout.id} limit ?`;
+    const rows = await this.client.query(sql, [...params, limit]);
+    return rows.map((row) => toRecord(row, layout, fields));
+  }
+
+  /**
+   * Ignores the filter: this answers "does the record still exist", and a record that left the filter
+   * must not look deleted.
+   */
+  async getByIds(ids: readonly string[], fields: readonly string[]): Promise<SourceRecord[]> {
+    const layout = await this.layout();
+    const records: SourceRecord[] = [];
+    for (const chunk of chunks(unique(ids), IDS_PER_STATEMENT)) {
+      const sql = `${this.selectFrom(layout, fields)} where ${layout.id} in (${idList(layout, chunk.length)})`;
+      const rows = await this.client.query(sql, chunk);
+      records.push(...rows.map((row) => toRecord(row, layout, fields)));
+    }
+    return records;
+  }
+
+  async findByField(
+    field: string,
+    values: readonly unknown[],
+    fields: readonly string[],
+    caseSensitive: boolean,
+  ): Promise<SourceRecord[]> {
+    const layout = await this.layout();
+    if (!layout.byName.has(field)) throw new Error(`table "${this.spec.table}" has no column "${field}"`);
+    // NULL equals nothing in SQL, so null values cannot match and are left out.
+    const wanted = unique(values.filter((v) => v !== null && v !== undefined).map(paramValue));
+    const column = quoteIdent(field);
+    const records: SourceRecord[] = [];
+    for (const chunk of chunks(wanted, IDS_PER_STATEMENT)) {
+      const match = caseSensitive
+        ? `${column} in (${placeholders(chunk.length)})`
+        : `lower(cast(${column} as text)) in (${chunk.map(() => 'lower(?)').join(', ')})`;
+      const where = [match, ...this.filterCondition()].join(' and ');
+      const rows = await this.client.query(`${this.selectFrom(layout, fields)} where ${where}`, chunk);
+      records.push(...rows.map((row) => toRecord(row, layout, fields)));
+    }
+    return records;
+  }
+
+  /** Ignores the filter, like `getByIds`: the deletion scan asks what exists. */
+  async listIds(after: string | null, limit: number): Promise<string[]> {
+    const layout = await this.layout();
+    const where = after === null ? '' : `where ${layout.id} > ${layout.idParam}`;
+    const params = after === null ? [limit] : [after, limit];
+    const rows = await this.client.query(
+      `select cast(${layout.id} as text) as ${ID_ALIAS} from ${layout.table} ${where} order by ${layout.id} limit ?`,
+      params,
+    );
+    return rows.map((row) => String(row[ID_ALIAS]));
+  }
+
+  async insert(rows: readonly FieldValues[]): Promise<WriteResult[]> {
+    const layout = await this.layout();
+    const results: WriteResult[] = new Array(rows.length);
+    const pending: PendingInsert[] = [];
+    rows.forEach((values, index) => {
+      const unknown = this.unknownColumn(layout, values);
+      if (unknown) results[index] = unknown;
+      else pending.push({ index, values: this.insertValues(layout, values) });
+    });
+    await this.client.transaction(async (tx) => {
+      for (const group of groupByColumns(pending)) {
+        for (const chunk of insertChunks(group)) {
+          await this.insertChunk(tx, layout, chunk, results);
+        }
+      }
+    });
+    return results;
+  }
+
+  async update(rows: readonly UpdateRow[]): Promise<WriteResult[]> {
+    const layout = await this.layout();
+    const { modifiedOn } = layout;
+    return this.client.transaction(async (tx) => {
+      const previous = modifiedOn.needsPrevious
+        ? await this.modifiedByIds(
+            tx,
+            layout,
+            rows.map((r) => r.id),
+          )
+        : new Map<string, number>();
+      const results: WriteResult[] = [];
+      for (const row of rows) {
+        const unknown = this.unknownColumn(layout, row.values);
+        if (unknown) {
+          results.push(unknown);
+          continue;
+        }
+        const columns = this.writableColumns(row.values);
+        const assignments = [
+          ...columns.map((c) => `${quoteIdent(c)} = ?`),
+          `${this.modified()} = ${modifiedOn.updateSql}`,
+        ];
+        const params = [
+          ...columns.map((c) => paramValue(row.values[c])),
+          ...modifiedOn.writeParams(previous.get(row.id) ?? null),
+          row.id,
+        ];
+        const sql = `update ${layout.table} set ${assignments.join(', ')} where ${layout.id} = ${layout.idParam}
+          returning ${returning(layout)}`;
+        const result = await rowAttempt(tx, async () => {
+          const [stored] = await tx.query(sql, params);
+          return stored ? written(stored) : { ok: false as const, message: 'record not found' };
+        });
+        // The same id twice in one call: the second write must be later than the first.
+        if (result.ok) previous.set(row.id, result.modifiedUs);
+        results.push(result);
+      }
+      return results;
+    });
+  }
+
+  /** A missing row counts as deleted; deletes carry no modified-on, so `modifiedUs` is 0. */
+  async delete(ids: readonly string[]): Promise<WriteResult[]> {
+    const layout = await this.layout();
+    const failures = new Map<string, WriteResult>();
+    await this.client.transaction(async (tx) => {
+      for (const chunk of chunks(unique(ids), IDS_PER_STATEMENT)) {
+        const sql = `delete from ${layout.table} where ${layout.id} in (${idList(layout, chunk.length)})`;
+        try {
+          await tx.savepoint(() => tx.run(sql, chunk));
+        } catch (error) {
+          if (error instanceof TransientConnectorError) throw error;
+          // One row is held (a foreign key, a trigger): delete one by one so only that row fails.
+          for (const id of chunk) {
+            const result = await rowAttempt(tx, async () => {
+              await tx.run(`delete from ${layout.table} where ${layout.id} = ${layout.idParam}`, [id]);
+              return { ok: true as const, id, modifiedUs: 0 };
+            });
+            if (!result.ok) failures.set(id, result);
+          }
+        }
+      }
+    });
+    return ids.map((id) => failures.get(id) ?? { ok: true, id, modifiedUs: 0 });
+  }
+
+  /** Learns the table once; a failure (table not there yet) is not cached, so the next call asks again. */
+  private layout(): Promise<TableLayout> {
+    if (!this.layoutLoad) {
+      this.layoutLoad = describeTable(this.client, this.spec.table).then((columns) =>
+        loadLayout(this.client, this.spec, columns),
+      );
+      this.layoutLoad.catch(() => {
+        this.layoutLoad = null;
+      });
+    }
+    return this.layoutLoad;
+  }
+
+  private modified(): string {
+    return quoteIdent(this.spec.modifiedColumn);
+  }
+
+  private filterCondition(): string[] {
+    const filter = this.spec.filter?.trim();
+    return filter ? [`(${filter})`] : [];
+  }
+
+  /** `select id, modified-on, fields… from table`; requested fields the table lacks are not selected. */
+  private selectFrom(layout: TableLayout, fields: readonly string[]): string {
+    const columns = [
+      `cast(${layout.id} as text) as ${ID_ALIAS}`,
+      `${layout.modifiedOn.readUs} as ${MODIFIED_ALIAS}`,
+      ...fieldsIn(layout, fields).map((f, i) => `${quoteIdent(f)} as f${i}`),
+    ];
+    return `select ${columns.join(', ')} from ${layout.table}`;
+  }
+
+  private unknownColumn(layout: TableLayout, values: FieldValues): WriteResult | null {
+    const unknown = Object.keys(values).filter((name) => !layout.byName.has(name));
+    if (unknown.length === 0) return null;
+    return {
+      ok: false,
+      message: `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} in table "${this.spec.table}"`,
+    };
+  }
+
+  /** Columns the caller sets; modified-on is always the connector's to set. */
+  private writableColumns(values: FieldValues): string[] {
+    return Object.keys(values).filter((name) => name !== this.spec.modifiedColumn && values[name] !== undefined);
+  }
+
+  private insertValues(layout: TableLayout, values: FieldValues): FieldValues {
+    const row: FieldValues = {};
+    for (const name of this.writableColumns(values)) row[name] = values[name];
+    const idGiven = row[this.spec.idColumn] !== undefined && row[this.spec.idColumn] !== null;
+    if (!idGiven) {
+      delete row[this.spec.idColumn];
+      if (!layout.idHasDefault) row[this.spec.idColumn] = randomUUID();
+    }
+    return row;
+  }
+
+  /**
+   * One multi-row INSERT, which is fast; when the app refuses it (a constraint, a bad value) the rows go
+   * in one by one, each in its own savepoint, so that only the bad ones fail.
+   */
+  private async insertChunk(
+    tx: SqlTransaction,
+    layout: TableLayout,
+    chunk: PendingInsert[],
+    results: WriteResult[],
+  ): Promise<void> {
+    try {
+      const stored = await tx.savepoint(() =>
+        tx.query(this.insertSql(layout, chunk), this.insertParams(layout, chunk)),
+      );
+      // RETURNING yields the rows of a plain multi-row VALUES insert in the order they were given.
+      chunk.forEach((row, i) => {
+        const returned = stored[i];
+        results[row.index] = returned ? written(returned) : { ok: false, message: 'the database returned no row' };
+      });
+      return;
+    } catch (error) {
+      if (error instanceof TransientConnectorError) throw error;
+      if (chunk.length === 1) {
+        results[chunk[0]!.index] = rowFailure(error);
+        return;
+      }
+    }
+    for (const row of chunk) {
+      results[row.index] = await rowAttempt(tx, async () => {
+        const [stored] = await tx.query(this.insertSql(layout, [row]), this.insertParams(layout, [row]));
+        return stored ? written(stored) : { ok: false as const, message: 'the database returned no row' };
+      });
+    }
+  }
+
+  private insertSql(layout: TableLayout, chunk: PendingInsert[]): string {
+    const columns = Object.keys(chunk[0]!.values);
+    const names = [...columns.map(quoteIdent), this.modified()].join(', ');
+    const tuple = `(${[...columns.map(() => '?'), layout.modifiedOn.insertSql].join(', ')})`;
+    return `insert into ${layout.table} (${names}) values ${chunk.map(() => tuple).join(', ')} returning ${returning(layout)}`;
+  }
+
+  private insertParams(layout: TableLayout, chunk: PendingInsert[]): unknown[] {
+    return chunk.flatMap((row) => [
+      ...Object.values(row.values).map(paramValue),
+      ...layout.modifiedOn.writeParams(null),
+    ]);
+  }
+
+  private async modifiedByIds(
+    tx: SqlExecutor,
+    layout: TableLayout,
+    ids: readonly string[],
+  ): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (const chunk of chunks(unique(ids), IDS_PER_STATEMENT)) {
+      const rows = await tx.query(
+        `select ${returning(layout)} from ${layout.table} where ${layout.id} in (${idList(layout, chunk.length)})`,
+        chunk,
+      );
+      for (const row of rows) {
+        if (row[MODIFIED_ALIAS] !== null) found.set(String(row[ID_ALIAS]), Number(row[MODIFIED_ALIAS]));
+      }
+    }
+    return found;
+  }
+}
+
+interface PendingInsert {
+  /** Position in the caller's rows, where its result goes. */
+  index: number;
+  values: FieldValues;
+}
+
+function returning(layout: TableLayout): string {
+  return `cast(${layout.id} as text) as ${ID_ALIAS}, ${layout.modifiedOn.readUs} as ${MODIFIED_ALIAS}`;
+}
+
+function written(row: SqlRow): WriteResult {
+  return { ok: true, id: String(row[ID_ALIAS]), modifiedUs: Number(row[MODIFIED_ALIAS] ?? 0) };
+}
+
+/**
+ * Runs one row's statement in a savepoint; a refusal by the app becomes that row's failed result. Only
+ * a transient failure (the database went away) escapes, because then the whole call failed.
+ */
+async function rowAttempt(tx: SqlTransaction, attempt: () => Promise<WriteResult>): Promise<WriteResult> {
+  try {
+    return await tx.savepoint(attempt);
+  } catch (error) {
+    if (error instanceof TransientConnectorError) throw error;
+    return rowFailure(error);
+  }
+}
+
+/** The app's message, and what else it said (PostgreSQL's detail, the error code) as detail. */
+function rowFailure(error: unknown): WriteResult {
+  if (!(error instanceof Error)) return { ok: false, message: String(error) };
+  const { code, detail } = error as { code?: unknown; detail?: unknown };
+  const parts = [typeof code === 'string' ? code : null, typeof detail === 'string' ? detail : null].filter(Boolean);
+  return parts.length > 0
+    ? { ok: false, message: error.message, detail: parts.join(': ') }
+    : { ok: false, message: error.message };
+}
+
+function toRecord(row: SqlRow, layout: TableLayout, fields: readonly string[]): SourceRecord {
+  const present = fieldsIn(layout, fields);
+  const values: FieldValues = {};
+  present.forEach((field, i) => {
+    values[field] = row[`f${i}`];
+  });
+  return { id: String(row[ID_ALIAS]), modifiedUs: Number(row[MODIFIED_ALIAS] ?? 0), values };
+}
+
+/** The requested fields the table has, once each, in the order asked. */
+function fieldsIn(layout: TableLayout, fields: readonly string[]): string[] {
+  return unique(fields).filter((f) => layout.byName.has(f));
+}
+
+function idList(layout: TableLayout, n: number): string {
+  return Array.from({ length: n }, () => layout.idParam).join(', ');
+}
+
+/** Values as the drivers take them: undefined is NULL; everything else is left to the client. */
+function paramValue(value: unknown): unknown {
+  return value === undefined ? null : value;
+}
+
+/** Rows with the same columns, so that each group can share one multi-row INSERT. */
+function groupByColumns(rows: PendingInsert[]): PendingInsert[][] {
+  const groups = new Map<string, PendingInsert[]>();
+  for (const row of rows) {
+    const key = JSON.stringify(Object.keys(row.values));
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return [...groups.values()];
+}
+
+function insertChunks(group: PendingInsert[]): PendingInsert[][] {
+  const perRow = Object.keys(group[0]!.values).length + 1;
+  const size = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(PARAMS_PER_STATEMENT / perRow)));
+  return chunks(group, size);
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,135 @@
+import Database from 'libsql';
+import { TransientConnectorError } from '../connector.js';
+import type { SqlClient, SqlRow, SqlTransaction } from './sql-client.js';
+
+type LibsqlDatabase = InstanceType<typeof Database>;
+
+/** How long a writer waits for another one to finish before SQLite reports SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * A SQLite database file through libsql's synchronous API. One connection serves all calls, so calls
+ * are queued: a transaction's statements must not interleave with another caller's.
+ */
+export class SqliteClient implements SqlClient {
+  readonly dialect = 'sqlite' as const;
+  private readonly db: LibsqlDatabase;
+  private queue: Promise<unknown> = Promise.resolve();
+  private savepoints = 0;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    // WAL lets the app keep reading while we write; the busy timeout makes writers wait instead of fail.
+    this.db.prepare('pragma journal_mode = WAL').all([]);
+    this.db.prepare(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`).all([]);
+  }
+
+  query<T extends SqlRow = SqlRow>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.exclusive(async () => this.queryNow<T>(sql, params));
+  }
+
+  run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return this.exclusive(async () => this.runNow(sql, params));
+  }
+
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      // IMMEDIATE takes the write lock up front, so the transaction cannot fail half-way on lock upgrade.
+      this.exec('begin immediate');
+      const tx: SqlTransaction = {
+        dialect: 'sqlite',
+        query: async <R extends SqlRow = SqlRow>(sql: string, params: readonly unknown[] = []) =>
+          this.queryNow<R>(sql, params),
+        run: async (sql, params = []) => this.runNow(sql, params),
+        savepoint: (inner) => this.savepoint(inner),
+      };
+      try {
+        const result = await fn(tx);
+        this.exec('commit');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.exec('rollback');
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    this.db.close();
+  }
+
+  private async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    this.savepoints += 1;
+    const name = `tandem_sp_${this.savepoints}`;
+    this.exec(`savepoint ${name}`);
+    try {
+      const result = await fn();
+      this.exec(`release ${name}`);
+      return result;
+    } catch (error) {
+      this.exec(`rollback to ${name}`);
+      this.exec(`release ${name}`);
+      throw error;
+    }
+  }
+
+  private queryNow<T>(sql: string, params: readonly unknown[]): T[] {
+    try {
+      return this.db.prepare(sql).all(params.map(toSqliteValue)) as T[];
+    } catch (error) {
+      throw mapSqliteError(error);
+    }
+  }
+
+  private runNow(sql: string, params: readonly unknown[]): number {
+    try {
+      const statement = this.db.prepare(sql);
+      // A statement that returns rows must be stepped to its end (all), else libsql leaves it in
+      // progress and later savepoints or commits fail.
+      if (statement.reader) return statement.all(params.map(toSqliteValue)).length;
+      return statement.run(params.map(toSqliteValue)).changes;
+    } catch (error) {
+      throw mapSqliteError(error);
+    }
+  }
+
+  private exec(sql: string): void {
+    try {
+      this.db.exec(sql);
+    } catch (error) {
+      throw mapSqliteError(error);
+    }
+  }
+
+  /** Runs `fn` after every earlier call has finished. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(fn, fn);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/**
+ * Values SQLite can bind. libsql aborts the process on a boolean, so booleans become 0/1; dates become
+ * ISO text and objects JSON, as an app storing them in SQLite would.
+ */
+export function toSqliteValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return value;
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return value;
+}
+
+/** SQLITE_BUSY and SQLITE_LOCKED (and their extended codes) clear when the other writer is done. */
+export function mapSqliteError(error: unknown): unknown {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) {
+    return new TransientConnectorError(`SQLite database is busy: ${(error as Error).message}`, undefined, {
+      cause: error,
+    });
+  }
+  return error;
+}
