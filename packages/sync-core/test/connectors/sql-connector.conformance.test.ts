@@ -300,6 +300,13 @@ describe.each(TABLE_CASES.map((c) => [caseName(c), c] as const))('SQL connector 
     expect(listed).toEqual((await raw.rows()).map((r) => r.id));
   });
 
+  it('serves concurrent calls on one connector without mixing their transactions', async () => {
+    const calls = Array.from({ length: 6 }, (_, i) => table().insert([{ name: `c${i}` }, { name: null }]));
+    const results = await Promise.all([...calls, table().readChanges(null, 100, ['name'])]);
+    for (const result of results.slice(0, 6)) expect(result.map((r) => 'ok' in r && r.ok)).toEqual([true, false]);
+    expect((await raw.rows()).map((r) => r.name).sort()).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5']);
+  });
+
   it('deletes rows by id, counting a missing row as deleted', async () => {
     const [a, b, keep] = await raw.seed([
       { name: 'a', modifiedUs: BASE_US },
