@@ -104,6 +104,16 @@ export function planFieldSync(input: FieldSyncInput): FieldSyncPlan {
 
     let localAfter: unknown = localValue;
     let integrationAfter: unknown = integrationValue;
+    // A one-sided change of a field that cannot flow from that side (destination drift in a one-direction
+    // field) stays "changed since the last sync": a later source change that would overwrite it conflicts.
+    if (winner === null && localChanged !== integrationChanged) {
+      if (integrationChanged && !toLocal && input.integrationSnapshot) {
+        integrationAfter = input.integrationSnapshot[field.integrationField] ?? null;
+      }
+      if (localChanged && !toIntegration && input.localSnapshot) {
+        localAfter = input.localSnapshot[field.localField] ?? null;
+      }
+    }
     // A winner only moves data the way the field's direction allows; against it, the winner's side just
     // keeps its value and both values become the new last-synced snapshot.
     if (winner === 'LOCAL' && toIntegration) {

@@ -39,6 +39,15 @@ export interface SyncFixture {
   close(): Promise<void>;
 }
 
+export interface SyncOptions {
+  full?: boolean;
+  scope?: number[];
+  /** Ask the job to stop once this many batches are committed. */
+  cancelAfterBatches?: number;
+  /** Runs when the job asks whether to stop, i.e. between batches: lets a test act in the middle of a job. */
+  onBatch?: () => Promise<void>;
+}
+
 export const CUSTOMERS_MAPPING: TableMappingInput = {
   name: 'customers',
   local: { connector: 'erp', table: 'customer', id: 'id', modifiedOn: 'modified_at' },
@@ -106,8 +115,10 @@ export async function createSyncFixture(
           mappingId,
           full: options.full ?? false,
           scope: options.scope ?? null,
-          isCancelRequested: async () =>
-            options.cancelAfterBatches !== undefined && batches >= options.cancelAfterBatches,
+          isCancelRequested: async () => {
+            await options.onBatch?.();
+            return options.cancelAfterBatches !== undefined && batches >= options.cancelAfterBatches;
+          },
           onProgress: () => {
             batches++;
           },

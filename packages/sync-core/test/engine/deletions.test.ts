@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { coupledPair } from '../support/coupled-pair.js';
+import { DIALECTS } from '../support/databases.js';
+import { couplingsOf, errorsOf, logOf } from '../support/store-queries.js';
+import { createSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
+
+describe.each(DIALECTS)('deleted records on %s', (dialect) => {
+  let fx: SyncFixture;
+  afterEach(async () => fx?.close());
+
+  it('with policy NONE reports INTEGRATION_RECORD_DELETED when a changed local record lost its counterpart', async () => {
+    fx = await createSyncFixture(dialect);
+    const pair = await coupledPair(fx);
+    await fx.crm.run('delete from account where accountid = ?', [pair.integrationId]);
+    await pair.editLocal('city', 'Bergen');
+    const outcome = await fx.sync();
+    expect(outcome.status).toBe('PARTIAL');
+    expect(outcome.counters).toMatchObject({ deleted: 1, failed: 1, inserted: 0 });
+    const [error] = await errorsOf(fx.store, fx.mappingId);
+    expect(error).toMatchObject({ kind: 'INTEGRATION_RECORD_DELETED', status: 'OPEN', localId: String(pair.localId) });
+    expect((await couplingsOf(fx.store, fx.mappingId))[0]).toMatchObject({ parked: true });
+    expect(await fx.crm.all('select * from account')).toEqual([]);
+    expect(await pair.local()).toMatchObject({ city: 'Bergen' });
+  });
+
+  it('finds a deletion nobody else changed on a full sync (LOCAL_RECORD_DELETED)', async () => {
+    fx = await createSyncFixture(dialect);
+    const pair = await coupledPair(fx);
+    await fx.erp.run('delete from customer where id = ?', [pair.localId]);
+    expect((await fx.sync()).counters.deleted).toBe(0);
+    const outcome = await fx.sync({ full: true });
+    expect(outcome.counters).toMatchObject({ deleted: 1, failed: 1 });
+    const [error] = await errorsOf(fx.store, fx.mappingId);
+    expect(error).toMatchObject({ kind: 'LOCAL_RECORD_DELETED', integrationId: String(pair.integrationId) });
+    expect(await fx.crm.all('select * from account')).toHaveLength(1);
+  });
+
+  it('finds it on the periodic deletion scan of a normal run', async () => {
+    fx = await createSyncFixture(dialect, {}, { deletionScanSeconds: 0 });
+    const pair = await coupledPair(fx);
+    await fx.erp.run('delete from customer where id = ?', [pair.localId]);
+    const outcome = await fx.sync();
+    expect(outcome.counters).toMatchObject({ deleted: 1, failed: 1 });
+    expect((await errorsOf(fx.store, fx.mappingId))[0]).toMatchObject({ kind: 'LOCAL_RECORD_DELETED' });
+  });
+
+  it('with RESTORE_RECORDS re-creates the deleted record from the other side and re-couples it', async () => {
+    fx = await createSyncFixture(dialect, { deletionConflictResolution: 'RESTORE_RECORDS' });
+    const pair = await coupledPair(fx);
+    await fx.crm.run('delete from account where accountid = ?', [pair.integrationId]);
+    await pair.editLocal('city', 'Bergen');
+    const outcome = await fx.sync();
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(outcome.counters).toMatchObject({ deleted: 1, inserted: 1, failed: 0 });
+    const accounts = await fx.crm.all<{ accountid: string; name: string; address1_city: string; erp_id: string }>(
+      'select * from account',
+    );
+    expect(accounts).toHaveLength(1);
+    expect(accounts[0]).toMatchObject({ name: 'Ada', address1_city: 'Bergen', erp_id: String(pair.localId) });
+    const [coupling] = await couplingsOf(fx.store, fx.mappingId);
+    expect(coupling).toMatchObject({ integrationId: String(accounts[0]!.accountid), parked: false });
+    expect(coupling!.integrationId).not.toBe(String(pair.integrationId));
+    expect((await logOf(fx.store, fx.mappingId)).at(-1)).toMatchObject({ action: 'RESTORE' });
+    expect(await errorsOf(fx.store, fx.mappingId)).toEqual([]);
+    expect((await fx.sync()).counters).toMatchObject({ inserted: 0, modified: 0, deleted: 0 });
+  });
+
+  it('with REMOVE_COUPLING uncouples, and the surviving record is left as it is', async () => {
+    fx = await createSyncFixture(dialect, { deletionConflictResolution: 'REMOVE_COUPLING' });
+    const pair = await coupledPair(fx);
+    await fx.crm.run('delete from account where accountid = ?', [pair.integrationId]);
+    await pair.editLocal('city', 'Bergen');
+    const outcome = await fx.sync();
+    expect(outcome.counters).toMatchObject({ deleted: 1, uncoupled: 1, failed: 0, inserted: 0 });
+    expect(await couplingsOf(fx.store, fx.mappingId)).toEqual([]);
+    expect(await fx.crm.all('select * from account')).toEqual([]);
+    expect(await pair.local()).toMatchObject({ name: 'Ada', city: 'Bergen' });
+    expect((await logOf(fx.store, fx.mappingId)).at(-1)).toMatchObject({ action: 'UNCOUPLE' });
+  });
+});
