@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../../src/db/orm.js';
-import { saveTableMapping } from '../../src/engine/table-mapping.repository.js';
 import { emptyCounters, type SyncOutcome } from '../../src/engine/sync-run.js';
+import { saveTableMapping } from '../../src/engine/table-mapping.repository.js';
 import type { EventPublisher } from '../../src/events/event-publisher.js';
 import type { JobQueue, RunJob } from '../../src/jobs/job-queue.js';
 import { readMappingLease } from '../../src/jobs/mapping-lease.js';
@@ -63,6 +63,9 @@ export function describeJobQueueConformance(driver: string, makeQueue: QueueFact
     });
     afterEach(async () => {
       await Promise.all(queues.splice(0).map((queue) => queue.close({ graceful: false })));
+      // Each test starts with no job waiting or running, whatever the last one left behind.
+      await store.em().execute("update sync_job set status = 'CANCELLED' where status in ('QUEUED', 'RUNNING')");
+      await store.em().execute('delete from mapping_lease', [], 'run');
     });
     afterAll(async () => {
       await store?.close();
@@ -77,9 +80,7 @@ export function describeJobQueueConformance(driver: string, makeQueue: QueueFact
       expect(second).toEqual({ jobId: first.jobId, alreadyQueued: true });
 
       const other = await createMapping(store);
-      const racing = await Promise.all(
-        Array.from({ length: 8 }, () => queue.enqueue(other, { trigger: 'MANUAL' })),
-      );
+      const racing = await Promise.all(Array.from({ length: 8 }, () => queue.enqueue(other, { trigger: 'MANUAL' })));
       expect(new Set(racing.map((result) => result.jobId)).size).toBe(1);
       expect(racing.filter((result) => !result.alreadyQueued)).toHaveLength(1);
 
@@ -218,7 +219,10 @@ export function describeJobQueueConformance(driver: string, makeQueue: QueueFact
       const row = await waitForStatus(store, jobId, 'SUCCEEDED');
 
       expect(events.statusesOf(jobId)).toEqual(['QUEUED', 'RUNNING', 'SUCCEEDED']);
-      const progress = events.of(jobId).filter((job) => job.status === 'RUNNING').slice(1);
+      const progress = events
+        .of(jobId)
+        .filter((job) => job.status === 'RUNNING')
+        .slice(1);
       expect(progress.length).toBeGreaterThanOrEqual(2);
       expect(progress.length).toBeLessThanOrEqual(Math.ceil(duration / 250) + 1);
       const processed = progress.map((job) => job.processed);
@@ -309,7 +313,10 @@ export function describeJobQueueConformance(driver: string, makeQueue: QueueFact
       // The mapping row is the source of truth: change it, then tell the queue.
       await saveTableMapping(store.em(), mappingInput({ name: await nameOf(store, byHand), scheduleSeconds: 1 }));
       await queue.setSchedule(byHand, 1);
-      await saveTableMapping(store.em(), mappingInput({ name: await nameOf(store, every), scheduleSeconds: 1, enabled: false }));
+      await saveTableMapping(
+        store.em(),
+        mappingInput({ name: await nameOf(store, every), scheduleSeconds: 1, enabled: false }),
+      );
       await queue.removeSchedule(every);
       const everyBefore = await scheduled(every);
       await sleep(1300);
@@ -320,6 +327,8 @@ export function describeJobQueueConformance(driver: string, makeQueue: QueueFact
 }
 
 async function nameOf(store: Store, mappingId: number): Promise<string> {
-  const rows = await store.em().execute<Array<{ name: string }>>('select name from table_mapping where id = ?', [mappingId]);
+  const rows = await store
+    .em()
+    .execute<Array<{ name: string }>>('select name from table_mapping where id = ?', [mappingId]);
   return rows[0]!.name;
 }

@@ -1,7 +1,7 @@
 import type { Store } from '../../src/db/orm.js';
+import { emptyCounters, type SyncOutcome, type SyncRun } from '../../src/engine/sync-run.js';
 import { saveTableMapping } from '../../src/engine/table-mapping.repository.js';
 import type { TableMappingInput } from '../../src/engine/table-mapping-input.js';
-import { emptyCounters, type SyncOutcome, type SyncRun } from '../../src/engine/sync-run.js';
 import { type SyncJob, SyncJobSchema } from '../../src/entities/index.js';
 import { type DomainEvent, InProcessEventBus, type SyncJobSnapshot } from '../../src/events/event-publisher.js';
 import type { RunJob } from '../../src/jobs/job-queue.js';
@@ -34,7 +34,11 @@ export async function jobRow(store: Store, jobId: number): Promise<SyncJob> {
 }
 
 /** Polls until `check` returns something truthy; fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T> | T,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
