@@ -51,8 +51,20 @@ export async function runSync(context: SyncContext, run: SyncRun): Promise<SyncO
   } catch (error) {
     const counters = job ? { ...job.counters } : emptyCounters();
     if (error instanceof Cancelled) return { status: 'CANCELLED', counters, message: 'cancelled on request' };
-    return { status: 'FAILED', counters, message: (error as Error).message || String(error) };
+    return { status: 'FAILED', counters, message: failureMessage(error) };
   }
+}
+
+/**
+ * The sentence a FAILED job shows. Tandem's own errors are written for people already; a driver error
+ * from the store starts with the whole SQL statement (knex's "SQL - reason"), which only the reason
+ * should survive.
+ */
+function failureMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const reason =
+    message.length > 300 && message.includes(' - ') ? message.slice(message.lastIndexOf(' - ') + 3) : message;
+  return reason.length > 1000 ? `${reason.slice(0, 1000)}…` : reason;
 }
 
 async function stopIfCancelled(job: JobState): Promise<void> {

@@ -3,7 +3,7 @@ import type { FieldValues } from '../connectors/connector.js';
 import type { StoreDialect } from '../db/orm.js';
 import { parseValues } from '../engine/values.js';
 import type { CouplingState, Side } from '../entities/enums.js';
-import { chunk, rowsPerStatement, sqlBool, toBool, toNullableNumber, toNumber } from './sql-values.js';
+import { chunk, insertRows, rowsPerStatement, sqlBool, toBool, toNullableNumber, toNumber } from './sql-values.js';
 
 /** A coupling as the engine and the actions handle it: plain data, values parsed. */
 export interface CouplingRow {
@@ -108,13 +108,14 @@ export class CouplingRepository {
   async insertMany(trx: Knex, couplings: readonly NewCoupling[]): Promise<CouplingRow[]> {
     const created: CouplingRow[] = [];
     for (const part of chunk(couplings, rowsPerStatement(COLUMNS.length))) {
-      const ids = await trx('coupling')
-        .insert(part.map((c) => this.toRow(c)))
-        .returning('id');
-      part.forEach((coupling, index) => {
-        const id = ids[index] as { id: unknown } | number;
-        created.push({ ...coupling, id: toNumber(typeof id === 'object' ? id.id : id) });
+      const returned = await insertRows(trx, {
+        table: 'coupling',
+        columns: COLUMNS,
+        rows: part.map((c) => this.toValues(c)),
+        suffix: 'returning id',
       });
+      // Both databases return the rows of a multi-row VALUES insert in the order given.
+      part.forEach((coupling, index) => created.push({ ...coupling, id: toNumber(returned[index]!.id) }));
     }
     return created;
   }
@@ -122,10 +123,12 @@ export class CouplingRepository {
   /** Writes whole couplings back by id: one multi-row upsert per chunk. */
   async updateMany(trx: Knex, couplings: readonly CouplingRow[]): Promise<void> {
     for (const part of chunk(couplings, rowsPerStatement(COLUMNS.length + 1))) {
-      await trx('coupling')
-        .insert(part.map((c) => ({ id: c.id, ...this.toRow(c) })))
-        .onConflict('id')
-        .merge([...COLUMNS]);
+      await insertRows(trx, {
+        table: 'coupling',
+        columns: ['id', ...COLUMNS],
+        rows: part.map((c) => [c.id, ...this.toValues(c)]),
+        suffix: `on conflict (id) do update set ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+      });
     }
   }
 
@@ -133,24 +136,25 @@ export class CouplingRepository {
     for (const part of chunk(ids, 900)) await trx('coupling').whereIn('id', part).delete();
   }
 
-  private toRow(c: NewCoupling): Record<(typeof COLUMNS)[number], unknown> {
-    return {
-      mapping_id: c.mappingId,
-      local_id: c.localId,
-      integration_id: c.integrationId,
-      state: c.state,
-      local_modified_us: c.localModifiedUs,
-      integration_modified_us: c.integrationModifiedUs,
-      local_values: c.localValues === null ? null : JSON.stringify(c.localValues),
-      integration_values: c.integrationValues === null ? null : JSON.stringify(c.integrationValues),
-      parked: sqlBool(this.dialect, c.parked),
-      failure_count: c.failureCount,
-      last_failure: c.lastFailure,
-      retry_requested: sqlBool(this.dialect, c.retryRequested),
-      last_synced_at: c.lastSyncedAt,
-      last_job_id: c.lastJobId,
-      created_at: c.createdAt,
-    };
+  /** A coupling's column values, in the order of COLUMNS. */
+  private toValues(c: NewCoupling): unknown[] {
+    return [
+      c.mappingId,
+      c.localId,
+      c.integrationId,
+      c.state,
+      c.localModifiedUs,
+      c.integrationModifiedUs,
+      c.localValues === null ? null : JSON.stringify(c.localValues),
+      c.integrationValues === null ? null : JSON.stringify(c.integrationValues),
+      sqlBool(this.dialect, c.parked),
+      c.failureCount,
+      c.lastFailure,
+      sqlBool(this.dialect, c.retryRequested),
+      c.lastSyncedAt,
+      c.lastJobId,
+      c.createdAt,
+    ];
   }
 }
 

@@ -37,3 +37,27 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 export function rowsPerStatement(columns: number): number {
   return Math.max(1, Math.floor(30_000 / columns));
 }
+
+export interface MultiRowInsert {
+  table: string;
+  columns: readonly string[];
+  rows: ReadonlyArray<readonly unknown[]>;
+  /** SQL appended after the VALUES list: `on conflict … do update …`, `returning id`. */
+  suffix?: string;
+}
+
+/**
+ * One `INSERT … VALUES (…), (…)` statement. knex renders multi-row inserts for SQLite as a compound
+ * SELECT, which SQLite caps at 500 terms and plans slowly; plain VALUES lists work on both databases.
+ * Column and table names come from code, never from input.
+ */
+export async function insertRows(trx: Knex, insert: MultiRowInsert): Promise<Array<Record<string, unknown>>> {
+  if (insert.rows.length === 0) return [];
+  const tuple = `(${insert.columns.map(() => '?').join(', ')})`;
+  const sql =
+    `insert into ${insert.table} (${insert.columns.join(', ')}) values ` +
+    `${insert.rows.map(() => tuple).join(', ')}${insert.suffix ? ` ${insert.suffix}` : ''}`;
+  const result = await trx.raw(sql, insert.rows.flat() as Knex.RawBinding[]);
+  // PostgreSQL gives { rows }, SQLite an array of rows.
+  return (Array.isArray(result) ? result : (result?.rows ?? [])) as Array<Record<string, unknown>>;
+}

@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { SyncErrorKind } from '../entities/enums.js';
-import { chunk, rowsPerStatement } from './sql-values.js';
+import { chunk, insertRows, rowsPerStatement } from './sql-values.js';
 
 /** An error the engine or an action opens for one coupling (or, for a failed insert, a pending one). */
 export interface OpenErrorInput {
@@ -21,30 +21,48 @@ export interface OpenErrorInput {
  * Set-based writes of sync errors. A coupling has at most one OPEN error (a partial unique index): a
  * record that fails again updates that error — its kind, message and time — instead of adding another.
  */
+const OPEN_COLUMNS = [
+  'mapping_id',
+  'coupling_id',
+  'job_id',
+  'kind',
+  'status',
+  'message',
+  'detail',
+  'local_id',
+  'integration_id',
+  'fields',
+  'occurred_at',
+];
+
 export class SyncErrorRepository {
   constructor(private readonly knex: Knex) {}
 
   async openMany(trx: Knex, errors: readonly OpenErrorInput[]): Promise<void> {
-    for (const part of chunk(errors, rowsPerStatement(11))) {
-      const rows = part.map((e) => ({
-        mapping_id: e.mappingId,
-        coupling_id: e.couplingId,
-        job_id: e.jobId,
-        kind: e.kind,
-        status: 'OPEN',
-        message: e.message,
-        detail: e.detail,
-        local_id: e.localId,
-        integration_id: e.integrationId,
-        fields: e.fields === null ? null : JSON.stringify(e.fields),
-        occurred_at: e.occurredAt,
-      }));
-      await trx.raw(
-        `${trx('sync_error').insert(rows).toQuery()} on conflict (coupling_id) where status = 'OPEN' do update set ` +
-          'job_id = excluded.job_id, kind = excluded.kind, message = excluded.message, detail = excluded.detail, ' +
-          'local_id = excluded.local_id, integration_id = excluded.integration_id, fields = excluded.fields, ' +
-          'occurred_at = excluded.occurred_at',
-      );
+    for (const part of chunk(errors, rowsPerStatement(OPEN_COLUMNS.length))) {
+      await insertRows(trx, {
+        table: 'sync_error',
+        columns: OPEN_COLUMNS,
+        rows: part.map((e) => [
+          e.mappingId,
+          e.couplingId,
+          e.jobId,
+          e.kind,
+          'OPEN',
+          e.message,
+          e.detail,
+          e.localId,
+          e.integrationId,
+          e.fields === null ? null : JSON.stringify(e.fields),
+          e.occurredAt,
+        ]),
+        // The partial unique index allows one OPEN error per coupling: refresh it instead of adding one.
+        suffix:
+          "on conflict (coupling_id) where status = 'OPEN' do update set " +
+          ['job_id', 'kind', 'message', 'detail', 'local_id', 'integration_id', 'fields', 'occurred_at']
+            .map((c) => `${c} = excluded.${c}`)
+            .join(', '),
+      });
     }
   }
 

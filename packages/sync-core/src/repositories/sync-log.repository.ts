@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { FieldChange } from '../engine/field-sync.js';
 import type { SyncLogAction } from '../entities/enums.js';
-import { chunk, rowsPerStatement } from './sql-values.js';
+import { chunk, insertRows, rowsPerStatement } from './sql-values.js';
 
 export interface LogEntryInput {
   mappingId: number;
@@ -20,22 +20,38 @@ export interface LogEntryInput {
 /** Appends sync log entries in multi-row inserts. The log is append-only; retention deletes old rows. */
 export class SyncLogRepository {
   async appendMany(trx: Knex, entries: readonly LogEntryInput[]): Promise<void> {
-    for (const part of chunk(entries, rowsPerStatement(11))) {
-      await trx('sync_log_entry').insert(
-        part.map((e) => ({
-          mapping_id: e.mappingId,
-          coupling_id: e.couplingId,
-          job_id: e.jobId,
-          local_id: e.localId,
-          integration_id: e.integrationId,
-          occurred_at: e.occurredAt,
-          direction: e.direction,
-          action: e.action,
-          changes: e.changes === null ? null : JSON.stringify(e.changes),
-          message: e.message,
-          actor: e.actor,
-        })),
-      );
+    for (const part of chunk(entries, rowsPerStatement(COLUMNS.length))) {
+      await insertRows(trx, {
+        table: 'sync_log_entry',
+        columns: COLUMNS,
+        rows: part.map((e) => [
+          e.mappingId,
+          e.couplingId,
+          e.jobId,
+          e.localId,
+          e.integrationId,
+          e.occurredAt,
+          e.direction,
+          e.action,
+          e.changes === null ? null : JSON.stringify(e.changes),
+          e.message,
+          e.actor,
+        ]),
+      });
     }
   }
 }
+
+const COLUMNS = [
+  'mapping_id',
+  'coupling_id',
+  'job_id',
+  'local_id',
+  'integration_id',
+  'occurred_at',
+  'direction',
+  'action',
+  'changes',
+  'message',
+  'actor',
+];

@@ -24,7 +24,9 @@ export function openAppDb(dialect: Dialect, url: string): AppDb {
         if (params.length === 0) db.exec(sql);
         else db.prepare(sql).run(...params);
       },
-      close: async () => db.close(),
+      close: async () => {
+        db.close();
+      },
     };
   }
   const pool = new pg.Pool({ connectionString: url, max: 2 });

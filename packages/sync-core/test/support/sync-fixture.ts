@@ -25,13 +25,11 @@ export interface SyncFixture {
   crm: AppDb;
   events: InProcessEventBus;
   connectors: Map<string, SqlConnector>;
+  /** Where the store and the two apps live, for child processes that open them on their own. */
+  urls: { store: string; erp: string; crm: string };
   mappingId: number;
   /** Runs one job the way the job runner would (a sync_job row, then the engine). */
-  sync(options?: {
-    full?: boolean;
-    scope?: number[];
-    cancelAfterBatches?: number;
-  }): Promise<SyncOutcome & { jobId: number }>;
+  sync(options?: SyncOptions): Promise<SyncOutcome & { jobId: number }>;
   /** Replaces the mapping (same name) with changes to the defaults. */
   remap(changes: Partial<TableMappingInput>): Promise<void>;
   /** A modified-on value later than every earlier one, in the app's own format. */
@@ -91,6 +89,7 @@ export async function createSyncFixture(
     crm,
     events,
     connectors,
+    urls: { store: storeDb.url, erp: erpDb.url, crm: crmDb.url },
     get mappingId() {
       return mappingId;
     },
