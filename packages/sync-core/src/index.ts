@@ -1,12 +1,16 @@
 // The public API of @tandem/sync-core: what the apps may import.
 export * from './connectors/connector.js';
+export { SqlConnector } from './connectors/sql/index.js';
 export * from './db/database-url.js';
 export * from './db/orm.js';
-export { createStore as createOrm } from './db/orm.js';
 export * from './engine/resolved-mapping.js';
+export { runSync } from './engine/run-sync.js';
+export * from './engine/sync-context.js';
+export * from './engine/sync-run.js';
 export * from './engine/table-mapping.repository.js';
 export * from './engine/table-mapping-input.js';
 export * from './engine/transforms.js';
 export * from './entities/index.js';
 export * from './errors/index.js';
 export * from './events/event-publisher.js';
+export * from './jobs/index.js';

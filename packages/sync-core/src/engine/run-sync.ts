@@ -46,7 +46,7 @@ export async function runSync(context: SyncContext, run: SyncRun): Promise<SyncO
     return {
       status: job.counters.failed > 0 ? 'PARTIAL' : 'SUCCEEDED',
       counters: { ...job.counters },
-      message: job.counters.failed > 0 ? `${job.counters.failed} records could not be synchronized` : null,
+      message: job.counters.failed > 0 ? `${plural(job.counters.failed, 'record')} could not be synchronized` : null,
     };
   } catch (error) {
     const counters = job ? { ...job.counters } : emptyCounters();
@@ -250,4 +250,8 @@ async function scanDeletionsWhenDue(job: JobState): Promise<void> {
     await stopIfCancelled(job);
   }
   await checkpoints.saveDeletionScan(job.mapping.id, 'LOCAL', now);
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

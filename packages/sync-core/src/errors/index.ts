@@ -1,4 +1,5 @@
 export * from './connector-unavailable.error.js';
 export * from './invalid-config.error.js';
 export * from './mapping-definition.error.js';
+export * from './mapping-not-found.error.js';
 export * from './tandem.error.js';

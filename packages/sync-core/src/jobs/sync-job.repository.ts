@@ -2,8 +2,8 @@ import type { EntityManager } from '@mikro-orm/knex';
 import type { SyncCounters, SyncOutcome } from '../engine/sync-run.js';
 import type { SyncJobTrigger } from '../entities/enums.js';
 import { type SyncJob, SyncJobSchema } from '../entities/sync-job.entity.js';
+import { MappingNotFoundError } from '../errors/mapping-not-found.error.js';
 import type { SyncJobSnapshot } from '../events/event-publisher.js';
-import { MappingNotFoundError } from './mapping-not-found.error.js';
 
 /**
  * The `sync_job` rows as the job queue drives them: QUEUED → RUNNING → SUCCEEDED | PARTIAL | FAILED |

@@ -115,7 +115,7 @@ export class CouplingRepository {
         suffix: 'returning id',
       });
       // Both databases return the rows of a multi-row VALUES insert in the order given.
-      part.forEach((coupling, index) => created.push({ ...coupling, id: toNumber(returned[index]!.id) }));
+      for (const [index, coupling] of part.entries()) created.push({ ...coupling, id: toNumber(returned[index]!.id) });
     }
     return created;
   }

@@ -1,4 +1,4 @@
-import { TandemError } from '../errors/tandem.error.js';
+import { TandemError } from './tandem.error.js';
 
 /** Thrown when a run is asked for a mapping id that does not exist (deleted, or never created). */
 export class MappingNotFoundError extends TandemError {

@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createStore, type SyncJobSnapshot, TandemError } from '@tandem/sync-core';
+import type { TandemConfig } from './config/config.schema.js';
+import { loadConfig } from './config/load-config.js';
+import { demoConfig, ensureDemoApps } from './demo/demo-apps.js';
+import { startRuntime } from './runtime/tandem-runtime.js';
+
+/**
+ * `tandem` — the command line. Exit codes: 0 done, 1 the work failed (a FAILED job), 2 bad usage or an
+ * invalid config (the message names the key), 3 something unexpected.
+ */
+const USAGE = `usage: tandem <command> [--config PATH]
+  start                 migrate, then run scheduled jobs (no config file: the demo)
+  check-config          validate the config and exit
+  migrate               bring the database schema up to date and exit
+  sync run MAPPING      run one job of a mapping now and print its outcome [--full]`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { config: { type: 'string' }, full: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const config = readConfig(values.config);
+  switch (command) {
+    case 'check-config':
+      console.log(`config OK: ${config.mappings.length} mappings, ${Object.keys(config.connectors).length} connectors`);
+      return 0;
+    case 'migrate': {
+      const store = await createStore({ url: config.database.url });
+      await store.close();
+      console.log('database is up to date');
+      return 0;
+    }
+    case 'start':
+      return start(config);
+    case 'sync':
+      if (rest[0] !== 'run' || !rest[1]) break;
+      return syncRun(config, rest[1], values.full ?? false);
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+function readConfig(path: string | undefined): TandemConfig {
+  const file =
+    path ??
+    (existsSync('tandem.config.yaml')
+      ? 'tandem.config.yaml'
+      : existsSync('tandem.config.json')
+        ? 'tandem.config.json'
+        : null);
+  if (file) return loadConfig(file);
+  const dataDir = process.env.TANDEM_DATA_DIR ?? './data';
+  ensureDemoApps(dataDir);
+  return demoConfig(dataDir);
+}
+
+async function start(config: TandemConfig): Promise<number> {
+  const runtime = await startRuntime(config);
+  runtime.events.subscribe((event) => {
+    if (event.type === 'syncJobChanged' && isFinal(event.job)) console.log(describeJob(event.job));
+  });
+  console.log(`Tandem is running: ${config.mappings.length} mappings, database ${config.database.url}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.log('stopping: finishing the running job…');
+  await runtime.close();
+  return 0;
+}
+
+async function syncRun(config: TandemConfig, mappingName: string, full: boolean): Promise<number> {
+  // Only this one job: schedules stay with the `start` process.
+  const runtime = await startRuntime(config, { schedules: false });
+  try {
+    const mapping = config.mappings.find((m) => m.name === mappingName);
+    if (!mapping) {
+      console.error(`no mapping named "${mappingName}" (${config.mappings.map((m) => m.name).join(', ')})`);
+      return 2;
+    }
+    const { TableMappingSchema } = await import('@tandem/sync-core');
+    const stored = await runtime.store.em().findOneOrFail(TableMappingSchema, { name: mappingName });
+    const finished = new Promise<SyncJobSnapshot>((resolve) => {
+      runtime.events.subscribe((event) => {
+        if (event.type === 'syncJobChanged' && event.job.mappingId === stored.id && isFinal(event.job))
+          resolve(event.job);
+      });
+    });
+    await runtime.queue.enqueue(stored.id, { trigger: 'MANUAL', full, requestedBy: 'cli' });
+    const job = await finished;
+    console.log(describeJob(job));
+    return job.status === 'FAILED' ? 1 : 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+function isFinal(job: SyncJobSnapshot): boolean {
+  return ['SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED'].includes(job.status);
+}
+
+function describeJob(job: SyncJobSnapshot): string {
+  const counters = (
+    ['inserted', 'modified', 'deleted', 'unchanged', 'skipped', 'failed', 'coupled', 'uncoupled'] as const
+  )
+    .map((name) => `${name}=${job[name]}`)
+    .join(' ');
+  return `job ${job.id} mapping ${job.mappingId} ${job.status} ${counters}${job.message ? ` — ${job.message}` : ''}`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    if (error instanceof TandemError) {
+      console.error(`error: ${error.message}`);
+      process.exit(2);
+    }
+    console.error(error);
+    process.exit(3);
+  },
+);

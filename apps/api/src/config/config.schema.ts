@@ -1,0 +1,65 @@
+import {
+  DELETION_CONFLICT_RESOLUTIONS,
+  SYNC_DIRECTIONS,
+  transformNames,
+  UPDATE_CONFLICT_RESOLUTIONS,
+} from '@tandem/sync-core';
+import { z } from 'zod';
+
+/**
+ * The shape of `tandem.config.yaml` (DESIGN.md "Configuration file"). Objects are strict: an unknown key
+ * is a mistake (a typo would otherwise be silently ignored) and is reported with its path.
+ */
+const side = z.strictObject({
+  connector: z.string().min(1),
+  table: z.string().min(1),
+  id: z.string().min(1),
+  modifiedOn: z.string().min(1),
+  filter: z.string().min(1).optional(),
+});
+
+const field = z.strictObject({
+  local: z.string().min(1),
+  integration: z.string().min(1),
+  direction: z.enum(SYNC_DIRECTIONS).optional(),
+  constant: z.unknown().optional(),
+  transform: z.enum(transformNames() as [string, ...string[]]).optional(),
+  enabled: z.boolean().optional(),
+  match: z.boolean().optional(),
+  matchPriority: z.number().int().min(0).optional(),
+  caseSensitive: z.boolean().optional(),
+  clearValueOnFailedSync: z.boolean().optional(),
+});
+
+const mapping = z.strictObject({
+  name: z.string().min(1),
+  local: side,
+  integration: side.extend({ externalKey: z.string().min(1).optional() }),
+  direction: z.enum(SYNC_DIRECTIONS).default('BIDIRECTIONAL'),
+  syncOnlyCoupledRecords: z.boolean().default(false),
+  createNewIfNoMatch: z.boolean().default(true),
+  updateConflictResolution: z.enum(UPDATE_CONFLICT_RESOLUTIONS).default('NONE'),
+  deletionConflictResolution: z.enum(DELETION_CONFLICT_RESOLUTIONS).default('NONE'),
+  scheduleSeconds: z.number().int().min(0).default(0),
+  enabled: z.boolean().default(true),
+  parkAfterFailures: z.number().int().min(1).default(2),
+  fields: z.array(field).min(1),
+});
+
+const connector = z.strictObject({
+  type: z.literal('sql'),
+  url: z.string().min(1),
+});
+
+export const configSchema = z.strictObject({
+  database: z.strictObject({ url: z.string().min(1) }).default({ url: 'sqlite:./data/tandem.sqlite' }),
+  server: z
+    .strictObject({ port: z.number().int().min(0).max(65535).default(4000), host: z.string().default('0.0.0.0') })
+    .default({ port: 4000, host: '0.0.0.0' }),
+  retention: z.strictObject({ days: z.number().int().min(1).default(30) }).default({ days: 30 }),
+  connectors: z.record(z.string().regex(/^[A-Za-z][\w-]*$/, 'connector names are letters, digits, - and _'), connector),
+  mappings: z.array(mapping).default([]),
+});
+
+export type TandemConfig = z.infer<typeof configSchema>;
+export type MappingConfig = z.infer<typeof mapping>;

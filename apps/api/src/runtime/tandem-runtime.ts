@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  type Connector,
+  createStore,
+  InProcessEventBus,
+  InProcessQueue,
+  SqlConnector,
+  type Store,
+  saveTableMapping,
+} from '@tandem/sync-core';
+import type { TandemConfig } from '../config/config.schema.js';
+
+/** A running Tandem: the store, the apps' connectors, the event bus and the job queue. */
+export interface TandemRuntime {
+  store: Store;
+  connectors: Map<string, Connector>;
+  events: InProcessEventBus;
+  queue: InProcessQueue;
+  /** Stops taking jobs, lets a running job finish (or cancels it after a timeout), closes everything. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store (migrating it), the connectors, writes the config's mappings into the store (by
+ * name: a mapping changed in the file replaces the stored one) and starts the queue with its schedules.
+ */
+export async function startRuntime(
+  config: TandemConfig,
+  options: { runJobs?: boolean; schedules?: boolean } = {},
+): Promise<TandemRuntime> {
+  const store = await createStore({ url: config.database.url });
+  const connectors = new Map<string, Connector>(
+    Object.entries(config.connectors).map(([name, connector]) => [name, SqlConnector.open(name, connector.url)]),
+  );
+  for (const mapping of config.mappings) await saveTableMapping(store.em(), mapping);
+  const events = new InProcessEventBus();
+  const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const queue = new InProcessQueue({
+    context: { store, connectors, events, workerId },
+    schedules: options.schedules ?? true,
+  });
+  if (options.runJobs ?? true) await queue.start();
+  return {
+    store,
+    connectors,
+    events,
+    queue,
+    async close() {
+      await queue.close({ graceful: true });
+      for (const connector of connectors.values()) await connector.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import Database from 'libsql';
+import { describe, expect, it } from 'vitest';
+
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const run = promisify(execFile);
+// Resolved here: the command runs in a temporary folder, where `--import tsx` would not be found.
+const TSX = import.meta.resolve('tsx');
+
+/** Runs the real `tandem` command (from source) in a folder; resolves with its exit code and output. */
+async function tandem(cwd: string, args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', TSX, CLI, ...args], {
+      cwd,
+      env: { ...process.env, TANDEM_DATA_DIR: join(cwd, 'data') },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('tandem CLI', () => {
+  it('check-config exits 2 and names the key of a mistake', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-cli-'));
+    writeFileSync(join(dir, 'tandem.config.yaml'), 'connectors: {}\nmapings: []\n');
+    const result = await tandem(dir, ['check-config']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('error: mapings: is not a known setting');
+  });
+
+  it('runs a demo job on request and prints its outcome; a second run has nothing left to do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-cli-'));
+    const first = await tandem(dir, ['sync', 'run', 'customers']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/job \d+ mapping \d+ SUCCEEDED inserted=2100 modified=200 .* coupled=200/);
+    const erp = new Database(join(dir, 'data', 'demo', 'erp.sqlite'));
+    expect((erp.prepare('select count(*) as n from customer').get() as { n: number }).n).toBe(2300);
+    erp.close();
+    const second = await tandem(dir, ['sync', 'run', 'customers']);
+    expect(second.stdout).toMatch(/SUCCEEDED inserted=0 modified=0 /);
+  });
+
+  it('sync run of an unknown mapping exits 2 and lists the mappings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-cli-'));
+    const result = await tandem(dir, ['sync', 'run', 'nope']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no mapping named "nope" (customers, items)');
+  });
+});

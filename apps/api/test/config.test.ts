@@ -1,0 +1,125 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidConfigError } from '@tandem/sync-core';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from '../src/config/load-config.js';
+
+const valid = {
+  database: { url: 'sqlite:./data/tandem.sqlite' },
+  connectors: {
+    erp: { type: 'sql', url: 'sqlite:./erp.sqlite' },
+    crm: { type: 'sql', url: 'postgres://postgres@127.0.0.1:5432/crm' },
+  },
+  mappings: [
+    {
+      name: 'customers',
+      local: { connector: 'erp', table: 'customer', id: 'id', modifiedOn: 'modified_at' },
+      integration: {
+        connector: 'crm',
+        table: 'account',
+        id: 'accountid',
+        modifiedOn: 'modifiedon',
+        externalKey: 'erp_id',
+      },
+      fields: [
+        { local: 'name', integration: 'name' },
+        { local: 'email', integration: 'emailaddress1', match: true },
+      ],
+    },
+  ],
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: tests break the config in ways its type forbids
+function clone(): any {
+  return structuredClone(valid);
+}
+
+function errorOf(run: () => unknown): InvalidConfigError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InvalidConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected an InvalidConfigError');
+}
+
+describe('config validation', () => {
+  it('accepts the documented example and fills in defaults', () => {
+    const config = parseConfig(clone(), {});
+    expect(config.server.port).toBe(4000);
+    expect(config.retention.days).toBe(30);
+    expect(config.mappings[0]).toMatchObject({
+      direction: 'BIDIRECTIONAL',
+      updateConflictResolution: 'NONE',
+      scheduleSeconds: 0,
+    });
+  });
+
+  it('names the path of an unknown key', () => {
+    const config = clone();
+    config.mappings[0].fields[1].matchh = true;
+    expect(errorOf(() => parseConfig(config, {})).message).toBe('mappings[0].fields[1].matchh: is not a known setting');
+  });
+
+  it('names the path of a wrong type and of a wrong enum value', () => {
+    const port = clone();
+    port.server = { port: 'eighty' };
+    expect(errorOf(() => parseConfig(port, {})).path).toBe('server.port');
+    const direction = clone();
+    direction.mappings[0].direction = 'SIDEWAYS';
+    const error = errorOf(() => parseConfig(direction, {}));
+    expect(error.path).toBe('mappings[0].direction');
+    expect(error.message).toContain('BIDIRECTIONAL');
+  });
+
+  it('refuses a connector a mapping names but the config does not define', () => {
+    const config = clone();
+    config.mappings[0].integration.connector = 'crmm';
+    expect(errorOf(() => parseConfig(config, {})).message).toBe(
+      'mappings[0].integration.connector: "crmm" is not one of the connectors (erp, crm)',
+    );
+  });
+
+  it('refuses a field direction the mapping cannot take, naming mapping and field', () => {
+    const config = clone();
+    config.mappings[0].direction = 'TO_INTEGRATION';
+    config.mappings[0].fields[0].direction = 'FROM_INTEGRATION';
+    expect(errorOf(() => parseConfig(config, {})).message).toBe(
+      'mappings[0]: mapping "customers", field "name ↔ name": direction FROM_INTEGRATION is not possible in a TO_INTEGRATION mapping',
+    );
+  });
+
+  it('refuses a URL of an unknown kind, naming the connector', () => {
+    const config = clone();
+    config.connectors.erp.url = 'mysql://localhost/erp';
+    expect(errorOf(() => parseConfig(config, {})).path).toBe('connectors.erp.url');
+  });
+
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the test is about ${VAR} in config text
+  it('replaces ${VAR} from the environment and names a missing variable with its path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-config-'));
+    const file = join(dir, 'tandem.config.yaml');
+    writeFileSync(
+      file,
+      `connectors:\n  erp: { type: sql, url: "sqlite:./erp.sqlite" }\n  crm: { type: sql, url: "\${CRM_DATABASE_URL}" }\n`,
+    );
+    expect(loadConfig(file, { CRM_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/crm' }).connectors.crm!.url).toBe(
+      'postgres://postgres@127.0.0.1:5432/crm',
+    );
+    expect(errorOf(() => loadConfig(file, {})).message).toBe(
+      'connectors.crm.url: environment variable CRM_DATABASE_URL is not set',
+    );
+  });
+
+  it('lets PORT and TANDEM_DATABASE_URL override the file', () => {
+    const config = parseConfig(clone(), {
+      PORT: '4100',
+      TANDEM_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/tandem',
+    });
+    expect(config.server.port).toBe(4100);
+    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/tandem');
+    expect(errorOf(() => parseConfig(clone(), { PORT: 'x' })).path).toBe('PORT');
+  });
+});

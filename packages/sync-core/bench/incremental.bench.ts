@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applyChanges, type ChangeSet, markDeletionScanDone, openErrorCount, seedCoupled } from './coupled-seed.js';
+import { type BenchPaths, batchSizeInUse } from './engine.js';
+import { benchLine, note } from './report.js';
+import { tempDir } from './seed.js';
+
+/** 5,000 changed on each side, 500 of them the same records changed in the same field on both. */
+const CHANGES: ChangeSet = { local: 5000, integration: 5000, conflicts: 500 };
+
+interface JobReport {
+  ms: number;
+  status: string;
+  message: string | null;
+  counters: { modified: number; failed: number; unchanged: number; processed: number };
+  maxRssMb: number;
+  sampledRssMb: number;
+}
+
+/**
+ * `incremental`: the same change set over 1,000,000 and over 100,000 coupled records. A job should cost
+ * what its changes cost, not what the table holds. Targets: ≤ 1.5 s for 1M, within 1.3 × of 100k,
+ * peak RSS of the job's process ≤ 300 MB.
+ */
+export async function incremental(): Promise<string> {
+  const big = await measure(1_000_000);
+  const small = await measure(100_000);
+  return benchLine('incremental', {
+    ms_1m: Math.round(big.ms),
+    ms_100k: Math.round(small.ms),
+    ratio: big.ms / small.ms,
+    rss_mb: Math.round(big.maxRssMb),
+    conflicts: big.openErrors,
+    modified: big.counters.modified,
+    status: big.status,
+    batch: batchSizeInUse(),
+  });
+}
+
+async function measure(records: number): Promise<JobReport & { openErrors: number }> {
+  const dir = tempDir(`incremental-${records}`);
+  try {
+    const paths: BenchPaths = {
+      store: dir.file('store.sqlite'),
+      erp: dir.file('erp.sqlite'),
+      crm: dir.file('crm.sqlite'),
+    };
+    const seedStarted = performance.now();
+    const set = await seedCoupled(paths, records);
+    applyChanges(paths, set, CHANGES);
+    markDeletionScanDone(paths.store);
+    note(`${records} coupled records seeded and changed in ${Math.round(performance.now() - seedStarted)} ms`);
+
+    const report = runJobInChild(paths, set.mappingId);
+    const openErrors = openErrorCount(paths.store);
+    note(
+      `${records}: ${Math.round(report.ms)} ms, ${report.status}, peak RSS ${Math.round(report.maxRssMb)} MB ` +
+        `(sampled ${Math.round(report.sampledRssMb)} MB), open errors ${openErrors}, ${JSON.stringify(report.counters)}`,
+    );
+    if (report.message) note(`job message: ${report.message.slice(0, 300)}`);
+    return { ...report, openErrors };
+  } finally {
+    dir.remove();
+  }
+}
+
+/** The job alone, in a fresh Node process with the same loader the bench script uses. */
+function runJobInChild(paths: BenchPaths, mappingId: number): JobReport {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const child = spawnSync(
+    process.execPath,
+    [...profilerFlags(), '--import', 'tsx', join(here, 'incremental-job.ts'), JSON.stringify({ paths, mappingId })],
+    { cwd: join(here, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
+  );
+  if (child.status !== 0) throw new Error(`the job process exited with ${child.status ?? child.signal}`);
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(line) as JobReport;
+}
+
+/** `node --cpu-prof bench/run.ts incremental` profiles the measured jobs too, not only the seeding. */
+function profilerFlags(): string[] {
+  return process.execArgv.filter((arg) => arg.startsWith('--cpu-prof') || arg.startsWith('--heap-prof'));
+}
