@@ -28,7 +28,10 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     db = await scratchDatabase(dialect, 'store');
     store = await createStore({ url: db.url });
     const executed = await store.orm.getMigrator().getExecutedMigrations();
-    expect(executed.map((m) => m.name)).toEqual(['Migration20261126000000_initial']);
+    expect(executed.map((m) => m.name)).toEqual([
+      'Migration20261126000000_initial',
+      'Migration20261126010000_api_keys',
+    ]);
     await store.close();
     // A second start finds nothing to do and keeps the data.
     store = await createStore({ url: db.url });

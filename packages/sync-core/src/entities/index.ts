@@ -1,3 +1,4 @@
+import { ApiKeySchema } from './api-key.entity.js';
 import { CouplingSchema } from './coupling.entity.js';
 import { FieldMappingSchema } from './field-mapping.entity.js';
 import { MappingLeaseSchema } from './mapping-lease.entity.js';
@@ -7,6 +8,7 @@ import { SyncJobSchema } from './sync-job.entity.js';
 import { SyncLogEntrySchema } from './sync-log-entry.entity.js';
 import { TableMappingSchema } from './table-mapping.entity.js';
 
+export * from './api-key.entity.js';
 export * from './coupling.entity.js';
 export * from './enums.js';
 export * from './field-mapping.entity.js';
@@ -26,4 +28,5 @@ export const ALL_ENTITIES = [
   SyncLogEntrySchema,
   SyncCheckpointSchema,
   MappingLeaseSchema,
+  ApiKeySchema,
 ];
