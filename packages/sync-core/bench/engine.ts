@@ -7,6 +7,7 @@ import { saveTableMapping } from '../src/engine/table-mapping.repository.js';
 import type { TableMappingInput } from '../src/engine/table-mapping-input.js';
 import { SyncJobSchema } from '../src/entities/index.js';
 import { InProcessEventBus } from '../src/events/event-publisher.js';
+import { installPhaseTimers, reportPhaseTimers } from './phase-timer.js';
 
 /**
  * The benchmarks' mapping: the engine tests' CUSTOMERS_MAPPING (copied, bench code does not import from
@@ -81,6 +82,7 @@ export async function runOneJob(paths: BenchPaths, mappingId: number): Promise<T
       startedAt: now,
     });
     await em.flush();
+    installPhaseTimers();
     const started = performance.now();
     const outcome = await runSync(
       { store, connectors, events: new InProcessEventBus(), workerId: 'bench', settings: benchSettings() },
@@ -94,6 +96,7 @@ export async function runOneJob(paths: BenchPaths, mappingId: number): Promise<T
       },
     );
     const ms = performance.now() - started;
+    reportPhaseTimers();
     return { ...outcome, jobId: job.id, ms };
   } finally {
     for (const connector of connectors.values()) await connector.close();

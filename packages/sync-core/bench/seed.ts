@@ -12,11 +12,21 @@ import Database from 'libsql';
  */
 export type AppDatabase = InstanceType<typeof Database>;
 
+/**
+ * The two apps' tables, indexed as a deployment that syncs them would be: change reading seeks on
+ * (modified-on, id), inserts look up the external key, and the case-insensitive match field has an index
+ * on lower(…). The raw copy writes into the same table definition, indexes included.
+ */
 export const ERP_SCHEMA = `create table customer (
-  id integer primary key autoincrement, name text, email text, city text, modified_at text not null)`;
+  id integer primary key autoincrement, name text, email text, city text, modified_at text not null);
+  create index customer_changes on customer (modified_at, id);
+  create index customer_email on customer (lower(email));`;
 export const CRM_SCHEMA = `create table account (
   accountid text primary key, name text, emailaddress1 text, address1_city text, erp_id text,
-  modifiedon integer not null)`;
+  modifiedon integer not null);
+  create index account_changes on account (modifiedon, accountid);
+  create index account_erp_id on account (erp_id);
+  create index account_email on account (lower(emailaddress1));`;
 
 /** Opens an app file the way the SQL connector does (WAL, busy timeout). */
 export function openApp(path: string, schema?: string): AppDatabase {

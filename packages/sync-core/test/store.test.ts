@@ -3,6 +3,7 @@ import { createStore, type Store } from '../src/db/orm.js';
 import { loadResolvedMapping, saveTableMapping } from '../src/engine/table-mapping.repository.js';
 import { TableMappingSchema } from '../src/entities/index.js';
 import { MappingDefinitionError } from '../src/errors/index.js';
+import { MIGRATIONS } from '../src/migrations/index.js';
 import { DIALECTS, type ScratchDatabase, scratchDatabase } from './support/databases.js';
 
 const customers = {
@@ -28,10 +29,7 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     db = await scratchDatabase(dialect, 'store');
     store = await createStore({ url: db.url });
     const executed = await store.orm.getMigrator().getExecutedMigrations();
-    expect(executed.map((m) => m.name)).toEqual([
-      'Migration20261126000000_initial',
-      'Migration20261126010000_api_keys',
-    ]);
+    expect(executed.map((m) => m.name)).toEqual(MIGRATIONS.map((m) => m.name));
     await store.close();
     // A second start finds nothing to do and keeps the data.
     store = await createStore({ url: db.url });

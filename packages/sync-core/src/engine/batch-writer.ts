@@ -14,6 +14,8 @@ import { type LogEntryInput, SyncLogRepository } from '../repositories/sync-log.
  */
 export class BatchWriter {
   private readonly couplingUpdates = new Map<number, CouplingRow>();
+  /** Couplings whose record ids or state changed (a restore): written whole. */
+  private readonly identityChanges = new Set<number>();
   private readonly couplingDeletes = new Set<number>();
   private readonly errors: OpenErrorInput[] = [];
   private readonly resolutions: Array<{ couplingId: number; resolution: string }> = [];
@@ -28,8 +30,10 @@ export class BatchWriter {
     private readonly actor: string,
   ) {}
 
-  updateCoupling(coupling: CouplingRow): void {
+  /** Records the coupling's new sync state; `identity` when its record ids or state changed too. */
+  updateCoupling(coupling: CouplingRow, options: { identity?: boolean } = {}): void {
     this.couplingUpdates.set(coupling.id, coupling);
+    if (options.identity) this.identityChanges.add(coupling.id);
   }
 
   deleteCoupling(couplingId: number): void {
@@ -56,7 +60,11 @@ export class BatchWriter {
 
   async flush(mappingId: number, now: number): Promise<void> {
     await this.knex.transaction(async (trx) => {
-      if (this.couplingUpdates.size > 0) await this.couplings.updateMany(trx, [...this.couplingUpdates.values()]);
+      const updates = [...this.couplingUpdates.values()];
+      const whole = updates.filter((c) => this.identityChanges.has(c.id));
+      const state = updates.filter((c) => !this.identityChanges.has(c.id));
+      if (state.length > 0) await this.couplings.updateMany(trx, state);
+      if (whole.length > 0) await this.couplings.updateMany(trx, whole, { identity: true });
       // Resolve before opening: a coupling that is resolved and re-opened in one batch ends OPEN.
       const byResolution = new Map<string, number[]>();
       for (const { couplingId, resolution } of this.resolutions) {

@@ -111,7 +111,7 @@ export async function restoreRecord(
     lastSyncedAt: now,
     lastJobId: job.run.jobId,
   };
-  writer.updateCoupling(updated);
+  writer.updateCoupling(updated, { identity: true });
   writer.resolveError(coupling.id, 'RESTORED');
   writer.log({
     mappingId: job.mapping.id,

@@ -13,6 +13,12 @@ export class JobState {
   /** Couplings already synchronized in this job: a second sighting (the other side's change) is skipped. */
   readonly handled = new Set<number>();
   readonly couplings: CouplingRepository;
+  /**
+   * Records this job wrote, by side and id, with the modified-on the write stored: when the other pass
+   * reads them back as changes they are skipped without a lookup. Bounded: past the cap, records simply
+   * take the normal path (their coupling says they are unchanged).
+   */
+  private readonly ownWrites = new Map<string, number>();
   /** Who the log names for what this job does. */
   readonly actor = 'job';
 
@@ -26,6 +32,18 @@ export class JobState {
     readonly knex: Knex,
   ) {
     this.couplings = new CouplingRepository(knex, context.store.dialect);
+  }
+
+  rememberOwnWrite(side: Side, id: string, modifiedUs: number): void {
+    if (this.ownWrites.size < OWN_WRITES_CAP) this.ownWrites.set(`${side}:${id}`, modifiedUs);
+  }
+
+  /** True (once) when this record, as read, is exactly what this job wrote. */
+  isOwnWrite(side: Side, id: string, modifiedUs: number): boolean {
+    const key = `${side}:${id}`;
+    if (this.ownWrites.get(key) !== modifiedUs) return false;
+    this.ownWrites.delete(key);
+    return true;
   }
 
   sideTable(side: Side): SideTable {
@@ -43,6 +61,8 @@ export class JobState {
     this.run.onProgress({ ...this.counters });
   }
 }
+
+const OWN_WRITES_CAP = 250_000;
 
 export function otherSide(side: Side): Side {
   return side === 'LOCAL' ? 'INTEGRATION' : 'LOCAL';

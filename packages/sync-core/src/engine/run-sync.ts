@@ -99,10 +99,13 @@ async function syncChanges(job: JobState, side: Side): Promise<void> {
 async function syncChangedRecords(
   job: JobState,
   side: Side,
-  records: readonly SourceRecord[],
+  batch: readonly SourceRecord[],
   writer: BatchWriter,
 ): Promise<void> {
   const { mapping, run } = job;
+  // What this job wrote itself comes back here unchanged: no need to look up its coupling.
+  const records = run.full ? batch : batch.filter((r) => !job.isOwnWrite(side, r.id, r.modifiedUs));
+  if (records.length === 0) return;
   const couplings = await job.couplings.findBySideIds(
     mapping.id,
     side,

@@ -136,6 +136,10 @@ function settlePair(job: JobState, writer: BatchWriter, item: PlannedPair, optio
     ? item.integrationResult.modifiedUs
     : pair.integration.modifiedUs;
   const recovered = pair.coupling.failureCount > 0 || pair.coupling.retryRequested || pair.coupling.parked;
+  if (item.localResult?.ok) job.rememberOwnWrite('LOCAL', item.localResult.id, item.localResult.modifiedUs);
+  if (item.integrationResult?.ok) {
+    job.rememberOwnWrite('INTEGRATION', item.integrationResult.id, item.integrationResult.modifiedUs);
+  }
   const coupling: CouplingRow = {
     ...pair.coupling,
     localModifiedUs,

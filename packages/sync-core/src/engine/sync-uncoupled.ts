@@ -204,7 +204,7 @@ async function coupleMatches(
     else fresh.push(base);
   }
   const couplings = await job.knex.transaction(async (trx) => {
-    if (completed.length > 0) await job.couplings.updateMany(trx, completed);
+    if (completed.length > 0) await job.couplings.updateMany(trx, completed, { identity: true });
     return [...completed, ...(await job.couplings.insertMany(trx, fresh))];
   });
   const pairs = couplings.map((coupling) => {
@@ -295,6 +295,7 @@ async function insertCounterparts(
     [];
   inserting.forEach((record, index) => {
     const result = results[index];
+    if (result?.ok) job.rememberOwnWrite(destination, result.id, result.modifiedUs);
     if (result?.ok) succeeded.push({ record, values: rows[index]!, result });
     else rejected.push({ record, message: result?.message ?? 'insert failed' });
   });
@@ -326,7 +327,7 @@ async function insertCounterparts(
   }
   const failedWithoutCoupling = rejected.filter(({ record }) => !couplingOf.has(record.id));
   const coupledRows = await job.knex.transaction(async (trx) => {
-    if (toUpdate.length > 0) await job.couplings.updateMany(trx, toUpdate);
+    if (toUpdate.length > 0) await job.couplings.updateMany(trx, toUpdate, { identity: true });
     const created = await job.couplings.insertMany(trx, [
       ...toCreate,
       ...failedWithoutCoupling.map(({ record }) => newCoupling(record)),

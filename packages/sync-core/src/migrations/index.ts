@@ -1,8 +1,13 @@
 import { Migration20261126000000_initial } from './Migration20261126000000_initial.js';
 import { Migration20261126010000_api_keys } from './Migration20261126010000_api_keys.js';
+import { Migration20261126020000_coupling_attention_index } from './Migration20261126020000_coupling_attention_index.js';
 
 /** Every migration in order. Listed by hand so that the build output needs no folder scan. */
 export const MIGRATIONS = [
   { name: 'Migration20261126000000_initial', class: Migration20261126000000_initial },
   { name: 'Migration20261126010000_api_keys', class: Migration20261126010000_api_keys },
+  {
+    name: 'Migration20261126020000_coupling_attention_index',
+    class: Migration20261126020000_coupling_attention_index,
+  },
 ];

@@ -3,6 +3,10 @@ import type { FieldValues } from '../connectors/connector.js';
 import type { StoreDialect } from '../db/orm.js';
 import { parseValues } from '../engine/values.js';
 import type { CouplingState, Side } from '../entities/enums.js';
+import {
+  ATTENTION_PREDICATE_POSTGRES,
+  ATTENTION_PREDICATE_SQLITE,
+} from '../migrations/Migration20261126020000_coupling_attention_index.js';
 import { chunk, insertRows, rowsPerStatement, sqlBool, toBool, toNullableNumber, toNumber } from './sql-values.js';
 
 /** A coupling as the engine and the actions handle it: plain data, values parsed. */
@@ -45,6 +49,21 @@ const COLUMNS = [
   'created_at',
 ] as const;
 
+/** The columns a sync changes (id first, to join on), with their PostgreSQL types for the VALUES list. */
+const SYNC_STATE_TYPES: Record<string, string> = {
+  id: 'bigint',
+  local_modified_us: 'bigint',
+  integration_modified_us: 'bigint',
+  local_values: 'text',
+  integration_values: 'text',
+  parked: 'boolean',
+  failure_count: 'integer',
+  last_failure: 'text',
+  retry_requested: 'boolean',
+  last_synced_at: 'bigint',
+  last_job_id: 'bigint',
+};
+
 /** Set-based reads and writes of couplings: one statement per batch, never one flush per row. */
 export class CouplingRepository {
   constructor(
@@ -77,16 +96,13 @@ export class CouplingRepository {
    * for retry, failed once and not parked yet, or left PENDING by an interrupted insert. Keyset by id.
    */
   async findNeedingAttention(mappingId: number, afterId: number, limit: number): Promise<CouplingRow[]> {
+    // The predicate is the partial index's, word for word (see the migration), so that it serves the query.
+    const predicate = this.dialect === 'postgresql' ? ATTENTION_PREDICATE_POSTGRES : ATTENTION_PREDICATE_SQLITE;
     const rows = await this.knex('coupling')
       .where('mapping_id', mappingId)
-      .andWhere('parked', sqlBool(this.dialect, false))
       .andWhere('id', '>', afterId)
-      .andWhere((q) =>
-        q
-          .where('retry_requested', sqlBool(this.dialect, true))
-          .orWhere('failure_count', '>', 0)
-          .orWhere('state', 'PENDING'),
-      )
+      .andWhereRaw(predicate)
+      .andWhere('parked', sqlBool(this.dialect, false))
       .orderBy('id')
       .limit(limit)
       .select('*');
@@ -120,20 +136,56 @@ export class CouplingRepository {
     return created;
   }
 
-  /** Writes whole couplings back by id: one multi-row upsert per chunk. */
-  async updateMany(trx: Knex, couplings: readonly CouplingRow[]): Promise<void> {
-    for (const part of chunk(couplings, rowsPerStatement(COLUMNS.length + 1))) {
-      await insertRows(trx, {
-        table: 'coupling',
-        columns: ['id', ...COLUMNS],
-        rows: part.map((c) => [c.id, ...this.toValues(c)]),
-        suffix: `on conflict (id) do update set ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
-      });
+  /**
+   * Writes couplings back by id, one statement per chunk. By default only the sync state (modified-on
+   * values, snapshots, parking, failures) is written, with `UPDATE … FROM (VALUES …)`: leaving the record
+   * ids out of the SET list spares both unique indexes, which dominates on a million couplings.
+   * `identity: true` also writes the record ids and the state (a restore, a PENDING coupling completed).
+   */
+  async updateMany(trx: Knex, couplings: readonly CouplingRow[], options: { identity?: boolean } = {}): Promise<void> {
+    if (options.identity) {
+      for (const part of chunk(couplings, rowsPerStatement(COLUMNS.length + 1))) {
+        await insertRows(trx, {
+          table: 'coupling',
+          columns: ['id', ...COLUMNS],
+          rows: part.map((c) => [c.id, ...this.toValues(c)]),
+          suffix: `on conflict (id) do update set ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+        });
+      }
+      return;
+    }
+    const columns = Object.keys(SYNC_STATE_TYPES);
+    const tuple = `(${columns.map((c) => (this.dialect === 'postgresql' ? `cast(? as ${SYNC_STATE_TYPES[c]})` : '?')).join(', ')})`;
+    for (const part of chunk(couplings, rowsPerStatement(columns.length))) {
+      const sql =
+        `with v (${columns.join(', ')}) as (values ${part.map(() => tuple).join(', ')}) ` +
+        `update coupling set ${columns
+          .slice(1)
+          .map((c) => `${c} = v.${c}`)
+          .join(', ')} from v where coupling.id = v.id`;
+      await trx.raw(sql, part.flatMap((c) => this.syncStateValues(c)) as Knex.RawBinding[]);
     }
   }
 
   async deleteMany(trx: Knex, ids: readonly number[]): Promise<void> {
     for (const part of chunk(ids, 900)) await trx('coupling').whereIn('id', part).delete();
+  }
+
+  /** The sync-state values of a coupling, in the order of SYNC_STATE_TYPES. */
+  private syncStateValues(c: CouplingRow): unknown[] {
+    return [
+      c.id,
+      c.localModifiedUs,
+      c.integrationModifiedUs,
+      c.localValues === null ? null : JSON.stringify(c.localValues),
+      c.integrationValues === null ? null : JSON.stringify(c.integrationValues),
+      sqlBool(this.dialect, c.parked),
+      c.failureCount,
+      c.lastFailure,
+      sqlBool(this.dialect, c.retryRequested),
+      c.lastSyncedAt,
+      c.lastJobId,
+    ];
   }
 
   /** A coupling's column values, in the order of COLUMNS. */

@@ -18,8 +18,10 @@ export interface ModifiedOnFormat {
   readonly readUs: string;
   /** SQL: the expression to order and compare on (keyset), on the same scale as `cursor`. */
   readonly sortKey: string;
-  /** SQL with one `?` (epoch µs): the cursor's value on the scale of `sortKey`. */
+  /** SQL with one `?` (filled by `cursorParam`): the cursor's value on the scale of `sortKey`. */
   readonly cursor: string;
+  /** The parameter for `cursor`, from the cursor's epoch microseconds. */
+  cursorParam(us: number): unknown;
   /** SQL for the value written on insert; `?` placeholders are filled by `writeParams`. */
   readonly insertSql: string;
   /**
@@ -38,8 +40,9 @@ export function modifiedOnFormat(
   dialect: SqlDialect,
   column: ColumnInfo,
   storedType?: string | null,
+  storedSample?: unknown,
 ): ModifiedOnFormat {
-  return dialect === 'postgresql' ? postgresFormat(column) : sqliteFormat(column, storedType);
+  return dialect === 'postgresql' ? postgresFormat(column) : sqliteFormat(column, storedType, storedSample);
 }
 
 function postgresFormat(column: ColumnInfo): ModifiedOnFormat {
@@ -63,6 +66,7 @@ function postgresFormat(column: ColumnInfo): ModifiedOnFormat {
     // Comparing the column itself keeps an index on it usable.
     sortKey: col,
     cursor: `(${epoch} + cast(? as bigint) * interval '1 microsecond')`,
+    cursorParam: (us) => us,
     insertSql: now,
     // clock_timestamp(), not now(): each row of a transaction gets its own time.
     updateSql: `greatest(${now}, ${col} + interval '${step} microseconds')`,
@@ -74,7 +78,10 @@ function postgresFormat(column: ColumnInfo): ModifiedOnFormat {
 /** Declared types whose affinity makes SQLite store numbers: the column holds epoch milliseconds. */
 const NUMERIC_DECLARED = /INT|NUMERIC|REAL|FLOA|DOUB|DECIMAL/i;
 
-function sqliteFormat(column: ColumnInfo, storedType?: string | null): ModifiedOnFormat {
+/** The ISO spelling JavaScript writes (`toISOString`): fixed width, so its text order is its time order. */
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+function sqliteFormat(column: ColumnInfo, storedType?: string | null, storedSample?: unknown): ModifiedOnFormat {
   const col = quoteIdent(column.name);
   const epochMs =
     storedType === 'integer' || storedType === 'real'
@@ -90,8 +97,10 @@ function sqliteFormat(column: ColumnInfo, storedType?: string | null): ModifiedO
     return {
       kind: 'sqlite-epoch-ms',
       readUs,
-      sortKey: readUs,
+      // Keyset on the column itself, so that an index on (modified-on, id) serves change reading.
+      sortKey: col,
       cursor: '?',
+      cursorParam: (us) => Math.floor(us / 1000),
       insertSql: '?',
       updateSql: '?',
       needsPrevious: true,
@@ -100,11 +109,15 @@ function sqliteFormat(column: ColumnInfo, storedType?: string | null): ModifiedO
   }
   // strftime parses every ISO-8601 spelling SQLite knows (offsets included) and %f gives "SS.mmm".
   const readUs = `(cast(strftime('%s', ${col}) as integer) * 1000000 + cast(substr(strftime('%f', ${col}), 4, 3) as integer) * 1000)`;
+  // Text in the canonical spelling (ours, and JavaScript's) sorts as time: compare the column itself and an
+  // index serves the keyset. Any other spelling is compared through its parsed value, correct but unindexed.
+  const canonical = storedSample === null || storedSample === undefined || CANONICAL_ISO.test(String(storedSample));
   return {
     kind: 'sqlite-iso-text',
     readUs,
-    sortKey: readUs,
+    sortKey: canonical ? col : readUs,
     cursor: '?',
+    cursorParam: canonical ? (us) => new Date(Math.floor(us / 1000)).toISOString() : (us) => us,
     insertSql: '?',
     updateSql: '?',
     needsPrevious: true,

@@ -67,6 +67,9 @@ export class PostgresClient implements SqlClient {
           throw error;
         }
       },
+      statement(inner) {
+        return this.savepoint(inner);
+      },
     };
     let broken: unknown;
     try {
@@ -110,6 +113,8 @@ async function runQuery<T extends SqlRow = SqlRow>(
  */
 const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57014', '40001', '40P01', '55P03', '55006']);
 const TRANSIENT_SQLSTATE_CLASSES = ['08', '53'];
+/** In class 08 but a bug, not an outage: a retry would fail the same way. */
+const PERMANENT_SQLSTATES = new Set(['08P01']);
 const TRANSIENT_NODE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -126,6 +131,7 @@ export function mapPostgresError(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
   const transient =
     (typeof code === 'string' &&
+      !PERMANENT_SQLSTATES.has(code) &&
       (TRANSIENT_SQLSTATES.has(code) ||
         TRANSIENT_NODE_CODES.has(code) ||
         (code.length === 5 && TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2))))) ||

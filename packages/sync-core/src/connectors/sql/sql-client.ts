@@ -23,6 +23,11 @@ export interface SqlTransaction extends SqlExecutor {
    * rethrown, so the rest of the transaction goes on (PostgreSQL would otherwise abort it).
    */
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn`, which issues exactly one statement, so that its failure leaves the transaction usable:
+   * SQLite undoes a failed statement by itself, PostgreSQL needs a savepoint around it.
+   */
+  statement<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface SqlClient extends SqlExecutor {

@@ -33,13 +33,15 @@ export async function loadLayout(client: SqlClient, spec: TableSpec, columns: Co
   if (!modifiedColumn) throw new Error(`table "${spec.table}" has no modified-on column "${spec.modifiedColumn}"`);
   const table = quoteTable(spec.table);
   let storedType: string | null = null;
+  let storedSample: unknown = null;
   if (client.dialect === 'sqlite') {
     // The declared type is only a hint in SQLite; a stored value says what the app really writes.
     const col = quoteIdent(modifiedColumn.name);
-    const [sample] = await client.query<{ t: string }>(
-      `select typeof(${col}) as t from ${table} where ${col} is not null limit 1`,
+    const [sample] = await client.query<{ t: string; v: unknown }>(
+      `select typeof(${col}) as t, ${col} as v from ${table} where ${col} is not null limit 1`,
     );
     storedType = sample?.t ?? null;
+    storedSample = sample?.v ?? null;
   }
   return {
     columns,
@@ -48,7 +50,7 @@ export async function loadLayout(client: SqlClient, spec: TableSpec, columns: Co
     id: quoteIdent(idColumn.name),
     idParam: idParamSql(client.dialect, idColumn),
     idHasDefault: idColumn.hasDefault,
-    modifiedOn: modifiedOnFormat(client.dialect, modifiedColumn, storedType),
+    modifiedOn: modifiedOnFormat(client.dialect, modifiedColumn, storedType, storedSample),
   };
 }
 
