@@ -7,6 +7,7 @@ import { MikroORM as PostgreSqlOrm } from '@mikro-orm/postgresql';
 import { ALL_ENTITIES } from '../entities/index.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { parseDatabaseUrl } from './database-url.js';
+import { type StoreSqlAccess, storeSqlAccess } from './store-sql.js';
 
 export type StoreDialect = 'sqlite' | 'postgresql';
 
@@ -16,6 +17,8 @@ export interface Store {
   dialect: StoreDialect;
   /** A fresh EntityManager fork: one per request, job or action. */
   em(): EntityManager;
+  /** Plain SQL for the set-based hot paths (the engine's batches, bulk actions). */
+  sql: StoreSqlAccess;
   close(): Promise<void>;
 }
 
@@ -62,6 +65,7 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
     orm,
     dialect: parsed.dialect,
     em: () => orm.em.fork() as EntityManager,
+    sql: storeSqlAccess((orm.em as EntityManager).getKnex(), parsed.dialect),
     close: () => orm.close(true),
   };
 }

@@ -1,4 +1,4 @@
-import type { Knex } from '@mikro-orm/knex';
+import type { StoreSqlAccess } from '../db/store-sql.js';
 import type { Side } from '../entities/enums.js';
 import { CouplingRepository } from '../repositories/coupling.repository.js';
 import { BatchWriter } from './batch-writer.js';
@@ -29,9 +29,9 @@ export class JobState {
     readonly local: SideTable,
     readonly integration: SideTable,
     readonly settings: EngineSettings,
-    readonly knex: Knex,
+    readonly sql: StoreSqlAccess,
   ) {
-    this.couplings = new CouplingRepository(knex, context.store.dialect);
+    this.couplings = new CouplingRepository(sql);
   }
 
   rememberOwnWrite(side: Side, id: string, modifiedUs: number): void {
@@ -51,7 +51,7 @@ export class JobState {
   }
 
   newWriter(): BatchWriter {
-    return new BatchWriter(this.knex, this.couplings, this.actor);
+    return new BatchWriter(this.sql, this.couplings, this.actor);
   }
 
   /** Writes a batch's store changes and reports progress; announces error changes. */

@@ -2,7 +2,6 @@ import type { ChangeCursor, SourceRecord } from '../connectors/connector.js';
 import type { Side } from '../entities/enums.js';
 import { CheckpointRepository } from '../repositories/checkpoint.repository.js';
 import type { CouplingRow } from '../repositories/coupling.repository.js';
-import { knexOf } from '../repositories/sql-values.js';
 import type { BatchWriter } from './batch-writer.js';
 import { JobState, otherSide } from './job-state.js';
 import { openSide } from './open-side.js';
@@ -33,7 +32,7 @@ export async function runSync(context: SyncContext, run: SyncRun): Promise<SyncO
       return { status: 'FAILED', counters: emptyCounters(), message: `mapping ${run.mappingId} does not exist` };
     const local = await openSide(context, mapping, 'LOCAL', settings);
     const integration = await openSide(context, mapping, 'INTEGRATION', settings);
-    job = new JobState(context, run, mapping, local, integration, settings, knexOf(context.store));
+    job = new JobState(context, run, mapping, local, integration, settings, context.store.sql);
 
     if (run.scope) {
       await syncScope(job, run.scope);
@@ -75,23 +74,39 @@ async function stopIfCancelled(job: JobState): Promise<void> {
 async function syncChanges(job: JobState, side: Side): Promise<void> {
   const { settings, run, mapping } = job;
   const table = job.sideTable(side);
-  const stored = run.full ? null : (await new CheckpointRepository(job.knex).load(mapping.id, side)).cursor;
+  const stored = run.full ? null : (await new CheckpointRepository(job.sql).load(mapping.id, side)).cursor;
   let cursor: ChangeCursor | null = stored
     ? { modifiedUs: stored.modifiedUs - settings.lookBackMs * 1000 - 1, id: stored.id }
     : null;
+  // A batch that changed nothing (our own writes read back, look-back re-reads) does not commit its
+  // cursor on its own: it rides along with the next batch that writes, or the last one. After a crash
+  // the worst case is reading those records once more.
+  let unsaved: ChangeCursor | null = null;
   for (;;) {
     const records = await table.readChanges(cursor, settings.batchSize);
-    if (records.length === 0) return;
+    if (records.length === 0) break;
     job.counters.processed += records.length;
     const writer = job.newWriter();
     await syncChangedRecords(job, side, records, writer);
     const last = records[records.length - 1]!;
     cursor = { modifiedUs: last.modifiedUs, id: last.id };
     // The checkpoint only moves forward: a look-back re-read never rewinds it.
-    if (!stored || last.modifiedUs >= stored.modifiedUs) writer.advanceCursor(side, cursor);
-    await job.commit(writer);
-    if (records.length < settings.batchSize) return;
+    if (!stored || last.modifiedUs >= stored.modifiedUs) unsaved = cursor;
+    const more = records.length === settings.batchSize;
+    if (writer.isEmpty() && more) {
+      job.run.onProgress({ ...job.counters });
+    } else {
+      if (unsaved) writer.advanceCursor(side, unsaved);
+      unsaved = null;
+      await job.commit(writer);
+    }
+    if (!more) break;
     await stopIfCancelled(job);
+  }
+  if (unsaved) {
+    const writer = job.newWriter();
+    writer.advanceCursor(side, unsaved);
+    await job.commit(writer);
   }
 }
 
@@ -227,7 +242,7 @@ async function syncCouplings(job: JobState, couplings: readonly CouplingRow[]): 
 
 /** Rule 5 for records whose counterpart nobody changed: page through couplings and look for gaps. */
 async function scanDeletionsWhenDue(job: JobState): Promise<void> {
-  const checkpoints = new CheckpointRepository(job.knex);
+  const checkpoints = new CheckpointRepository(job.sql);
   const { deletionScanAt } = await checkpoints.load(job.mapping.id, 'LOCAL');
   const now = Date.now();
   if (!job.run.full) {

@@ -203,7 +203,7 @@ async function coupleMatches(
       });
     else fresh.push(base);
   }
-  const couplings = await job.knex.transaction(async (trx) => {
+  const couplings = await job.sql.transaction(async (trx) => {
     if (completed.length > 0) await job.couplings.updateMany(trx, completed, { identity: true });
     return [...completed, ...(await job.couplings.insertMany(trx, fresh))];
   });
@@ -273,7 +273,7 @@ async function insertCounterparts(
   if (pendingFirst) {
     const missing = records.filter((r) => !couplingOf.has(r.id)).map(newCoupling);
     if (missing.length > 0) {
-      const created = await job.knex.transaction((trx) => job.couplings.insertMany(trx, missing));
+      const created = await job.sql.transaction((trx) => job.couplings.insertMany(trx, missing));
       for (const coupling of created) couplingOf.set((coupling.localId ?? coupling.integrationId)!, coupling);
     }
   }
@@ -326,40 +326,37 @@ async function insertCounterparts(
     else toCreate.push({ ...newCoupling(record), ...coupled });
   }
   const failedWithoutCoupling = rejected.filter(({ record }) => !couplingOf.has(record.id));
-  const coupledRows = await job.knex.transaction(async (trx) => {
-    if (toUpdate.length > 0) await job.couplings.updateMany(trx, toUpdate, { identity: true });
-    const created = await job.couplings.insertMany(trx, [
-      ...toCreate,
-      ...failedWithoutCoupling.map(({ record }) => newCoupling(record)),
-    ]);
-    return [...toUpdate, ...created];
-  });
-  for (const coupling of coupledRows) {
-    const sourceId = (source === 'LOCAL' ? coupling.localId : coupling.integrationId)!;
-    couplingOf.set(sourceId, coupling);
-  }
-
-  for (const { record, values } of succeeded) {
-    const coupling = couplingOf.get(record.id)!;
-    if (pending.has(record.id)) writer.resolveError(coupling.id, 'SYNCED');
-    writer.log({
-      mappingId: mapping.id,
-      couplingId: coupling.id,
-      jobId: job.run.jobId,
-      localId: coupling.localId,
-      integrationId: coupling.integrationId,
-      occurredAt: now,
-      direction: destination === 'INTEGRATION' ? 'TO_INTEGRATION' : 'FROM_INTEGRATION',
-      action: 'INSERT',
-      changes: Object.entries(values).map(([field, after]) => ({ side: destination, field, before: null, after })),
-      message: null,
-      actor: job.actor,
-    });
-  }
+  for (const coupling of toUpdate) writer.updateCoupling(coupling, { identity: true });
+  // New couplings are inserted by the batch's own transaction, together with their log entries.
+  writer.createCouplings(
+    [...toCreate, ...failedWithoutCoupling.map(({ record }) => newCoupling(record))],
+    (created) => {
+      for (const coupling of [...toUpdate, ...created]) {
+        couplingOf.set((source === 'LOCAL' ? coupling.localId : coupling.integrationId)!, coupling);
+      }
+      for (const { record, values } of succeeded) {
+        const coupling = couplingOf.get(record.id)!;
+        if (pending.has(record.id)) writer.resolveError(coupling.id, 'SYNCED');
+        writer.log({
+          mappingId: mapping.id,
+          couplingId: coupling.id,
+          jobId: job.run.jobId,
+          localId: coupling.localId,
+          integrationId: coupling.integrationId,
+          occurredAt: now,
+          direction: destination === 'INTEGRATION' ? 'TO_INTEGRATION' : 'FROM_INTEGRATION',
+          action: 'INSERT',
+          changes: Object.entries(values).map(([field, after]) => ({ side: destination, field, before: null, after })),
+          message: null,
+          actor: job.actor,
+        });
+      }
+      for (const { record, message } of rejected) {
+        const result = results[inserting.indexOf(record)];
+        const detail = result && !result.ok ? (result.detail ?? null) : null;
+        recordWriteFailure(job, writer, couplingOf.get(record.id)!, message, detail);
+      }
+    },
+  );
   job.counters.inserted += succeeded.length;
-  for (const { record, message } of rejected) {
-    const result = results[inserting.indexOf(record)];
-    const detail = result && !result.ok ? (result.detail ?? null) : null;
-    recordWriteFailure(job, writer, couplingOf.get(record.id)!, message, detail);
-  }
 }

@@ -1,5 +1,5 @@
-import type { Knex } from '@mikro-orm/knex';
 import type { ChangeCursor } from '../connectors/connector.js';
+import type { StoreSql, StoreSqlAccess } from '../db/store-sql.js';
 import type { Side } from '../entities/enums.js';
 import { toNullableNumber, toNumber } from './sql-values.js';
 
@@ -10,10 +10,15 @@ export interface Checkpoint {
 
 /** Per mapping and side: where change reading resumes, and when deletions were last scanned. */
 export class CheckpointRepository {
-  constructor(private readonly knex: Knex) {}
+  constructor(private readonly store: StoreSqlAccess) {}
 
   async load(mappingId: number, side: Side): Promise<Checkpoint> {
-    const row = await this.knex('sync_checkpoint').where({ mapping_id: mappingId, side }).first();
+    const [row] = await this.store.session((sql) =>
+      sql.query<Record<string, unknown>>('select * from sync_checkpoint where mapping_id = ? and side = ?', [
+        mappingId,
+        side,
+      ]),
+    );
     if (!row) return { cursor: null, deletionScanAt: null };
     // A row created only to remember the deletion scan has no cursor yet (record_id '').
     const hasCursor = row.record_id !== '' && row.record_id !== null;
@@ -23,18 +28,22 @@ export class CheckpointRepository {
     };
   }
 
-  /** Moves the cursor forward (never back: a look-back re-read must not rewind it). */
-  async saveCursor(trx: Knex, mappingId: number, side: Side, cursor: ChangeCursor): Promise<void> {
-    await trx('sync_checkpoint')
-      .insert({ mapping_id: mappingId, side, modified_us: cursor.modifiedUs, record_id: cursor.id })
-      .onConflict(['mapping_id', 'side'])
-      .merge({ modified_us: cursor.modifiedUs, record_id: cursor.id });
+  /** Moves the cursor (the engine only ever moves it forward: a look-back re-read must not rewind it). */
+  async saveCursor(sql: StoreSql, mappingId: number, side: Side, cursor: ChangeCursor): Promise<void> {
+    await sql.run(
+      `insert into sync_checkpoint (mapping_id, side, modified_us, record_id) values (?, ?, ?, ?)
+       on conflict (mapping_id, side) do update set modified_us = excluded.modified_us, record_id = excluded.record_id`,
+      [mappingId, side, cursor.modifiedUs, cursor.id],
+    );
   }
 
   async saveDeletionScan(mappingId: number, side: Side, at: number): Promise<void> {
-    await this.knex('sync_checkpoint')
-      .insert({ mapping_id: mappingId, side, modified_us: 0, record_id: '', deletion_scan_at: at })
-      .onConflict(['mapping_id', 'side'])
-      .merge({ deletion_scan_at: at });
+    await this.store.transaction((sql) =>
+      sql.run(
+        `insert into sync_checkpoint (mapping_id, side, modified_us, record_id, deletion_scan_at) values (?, ?, 0, '', ?)
+         on conflict (mapping_id, side) do update set deletion_scan_at = excluded.deletion_scan_at`,
+        [mappingId, side, at],
+      ),
+    );
   }
 }

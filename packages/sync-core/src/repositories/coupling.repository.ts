@@ -1,13 +1,22 @@
-import type { Knex } from '@mikro-orm/knex';
 import type { FieldValues } from '../connectors/connector.js';
 import type { StoreDialect } from '../db/orm.js';
+import type { StoreSql, StoreSqlAccess } from '../db/store-sql.js';
 import { parseValues } from '../engine/values.js';
 import type { CouplingState, Side } from '../entities/enums.js';
 import {
   ATTENTION_PREDICATE_POSTGRES,
   ATTENTION_PREDICATE_SQLITE,
 } from '../migrations/Migration20261126020000_coupling_attention_index.js';
-import { chunk, insertRows, rowsPerStatement, sqlBool, toBool, toNullableNumber, toNumber } from './sql-values.js';
+import {
+  chunk,
+  insertRows,
+  placeholders,
+  rowsPerStatement,
+  sqlBool,
+  toBool,
+  toNullableNumber,
+  toNumber,
+} from './sql-values.js';
 
 /** A coupling as the engine and the actions handle it: plain data, values parsed. */
 export interface CouplingRow {
@@ -64,31 +73,42 @@ const SYNC_STATE_TYPES: Record<string, string> = {
   last_job_id: 'bigint',
 };
 
+/** Ids per IN list: well under both databases' bound-parameter limits. */
+const IDS_PER_STATEMENT = 900;
+
 /** Set-based reads and writes of couplings: one statement per batch, never one flush per row. */
 export class CouplingRepository {
-  constructor(
-    private readonly knex: Knex,
-    private readonly dialect: StoreDialect,
-  ) {}
+  private readonly dialect: StoreDialect;
+
+  constructor(private readonly store: StoreSqlAccess) {
+    this.dialect = store.dialect;
+  }
 
   /** Couplings of a mapping whose record on `side` has one of these ids. */
   async findBySideIds(mappingId: number, side: Side, ids: readonly string[]): Promise<CouplingRow[]> {
     const column = side === 'LOCAL' ? 'local_id' : 'integration_id';
-    const rows: CouplingRow[] = [];
-    for (const part of chunk(ids, 900)) {
-      const found = await this.knex('coupling').where('mapping_id', mappingId).whereIn(column, part).select('*');
-      for (const row of found) rows.push(fromRow(row));
-    }
-    return rows;
+    return this.store.session(async (sql) => {
+      const rows: CouplingRow[] = [];
+      for (const part of chunk(ids, IDS_PER_STATEMENT)) {
+        const found = await sql.query(
+          `select * from coupling where mapping_id = ? and ${column} in (${placeholders(part.length)})`,
+          [mappingId, ...part],
+        );
+        for (const row of found) rows.push(fromRow(row));
+      }
+      return rows;
+    });
   }
 
   async findByIds(ids: readonly number[]): Promise<CouplingRow[]> {
-    const rows: CouplingRow[] = [];
-    for (const part of chunk(ids, 900)) {
-      const found = await this.knex('coupling').whereIn('id', part).select('*');
-      for (const row of found) rows.push(fromRow(row));
-    }
-    return rows;
+    return this.store.session(async (sql) => {
+      const rows: CouplingRow[] = [];
+      for (const part of chunk(ids, IDS_PER_STATEMENT)) {
+        const found = await sql.query(`select * from coupling where id in (${placeholders(part.length)})`, part);
+        for (const row of found) rows.push(fromRow(row));
+      }
+      return rows;
+    });
   }
 
   /**
@@ -98,33 +118,31 @@ export class CouplingRepository {
   async findNeedingAttention(mappingId: number, afterId: number, limit: number): Promise<CouplingRow[]> {
     // The predicate is the partial index's, word for word (see the migration), so that it serves the query.
     const predicate = this.dialect === 'postgresql' ? ATTENTION_PREDICATE_POSTGRES : ATTENTION_PREDICATE_SQLITE;
-    const rows = await this.knex('coupling')
-      .where('mapping_id', mappingId)
-      .andWhere('id', '>', afterId)
-      .andWhereRaw(predicate)
-      .andWhere('parked', sqlBool(this.dialect, false))
-      .orderBy('id')
-      .limit(limit)
-      .select('*');
+    const rows = await this.store.session((sql) =>
+      sql.query(
+        `select * from coupling where mapping_id = ? and id > ? and ${predicate} and parked = ? order by id limit ?`,
+        [mappingId, afterId, sqlBool(this.dialect, false), limit],
+      ),
+    );
     return rows.map(fromRow);
   }
 
   /** Coupled (not pending, not parked) couplings in id order, for the deletion scan. */
   async pageCoupled(mappingId: number, afterId: number, limit: number): Promise<CouplingRow[]> {
-    const rows = await this.knex('coupling')
-      .where({ mapping_id: mappingId, state: 'COUPLED', parked: sqlBool(this.dialect, false) })
-      .andWhere('id', '>', afterId)
-      .orderBy('id')
-      .limit(limit)
-      .select('*');
+    const rows = await this.store.session((sql) =>
+      sql.query(
+        "select * from coupling where mapping_id = ? and state = 'COUPLED' and parked = ? and id > ? order by id limit ?",
+        [mappingId, sqlBool(this.dialect, false), afterId, limit],
+      ),
+    );
     return rows.map(fromRow);
   }
 
   /** Inserts couplings in multi-row statements and returns them with their ids, in order. */
-  async insertMany(trx: Knex, couplings: readonly NewCoupling[]): Promise<CouplingRow[]> {
+  async insertMany(sql: StoreSql, couplings: readonly NewCoupling[]): Promise<CouplingRow[]> {
     const created: CouplingRow[] = [];
     for (const part of chunk(couplings, rowsPerStatement(COLUMNS.length))) {
-      const returned = await insertRows(trx, {
+      const returned = await insertRows(sql, {
         table: 'coupling',
         columns: COLUMNS,
         rows: part.map((c) => this.toValues(c)),
@@ -142,10 +160,14 @@ export class CouplingRepository {
    * ids out of the SET list spares both unique indexes, which dominates on a million couplings.
    * `identity: true` also writes the record ids and the state (a restore, a PENDING coupling completed).
    */
-  async updateMany(trx: Knex, couplings: readonly CouplingRow[], options: { identity?: boolean } = {}): Promise<void> {
+  async updateMany(
+    sql: StoreSql,
+    couplings: readonly CouplingRow[],
+    options: { identity?: boolean } = {},
+  ): Promise<void> {
     if (options.identity) {
       for (const part of chunk(couplings, rowsPerStatement(COLUMNS.length + 1))) {
-        await insertRows(trx, {
+        await insertRows(sql, {
           table: 'coupling',
           columns: ['id', ...COLUMNS],
           rows: part.map((c) => [c.id, ...this.toValues(c)]),
@@ -156,19 +178,23 @@ export class CouplingRepository {
     }
     const columns = Object.keys(SYNC_STATE_TYPES);
     const tuple = `(${columns.map((c) => (this.dialect === 'postgresql' ? `cast(? as ${SYNC_STATE_TYPES[c]})` : '?')).join(', ')})`;
+    const assignments = columns
+      .slice(1)
+      .map((c) => `${c} = v.${c}`)
+      .join(', ');
     for (const part of chunk(couplings, rowsPerStatement(columns.length))) {
-      const sql =
+      await sql.run(
         `with v (${columns.join(', ')}) as (values ${part.map(() => tuple).join(', ')}) ` +
-        `update coupling set ${columns
-          .slice(1)
-          .map((c) => `${c} = v.${c}`)
-          .join(', ')} from v where coupling.id = v.id`;
-      await trx.raw(sql, part.flatMap((c) => this.syncStateValues(c)) as Knex.RawBinding[]);
+          `update coupling set ${assignments} from v where coupling.id = v.id`,
+        part.flatMap((c) => this.syncStateValues(c)),
+      );
     }
   }
 
-  async deleteMany(trx: Knex, ids: readonly number[]): Promise<void> {
-    for (const part of chunk(ids, 900)) await trx('coupling').whereIn('id', part).delete();
+  async deleteMany(sql: StoreSql, ids: readonly number[]): Promise<void> {
+    for (const part of chunk(ids, IDS_PER_STATEMENT)) {
+      await sql.run(`delete from coupling where id in (${placeholders(part.length)})`, part);
+    }
   }
 
   /** The sync-state values of a coupling, in the order of SYNC_STATE_TYPES. */

@@ -1,12 +1,12 @@
-import type { Knex } from '@mikro-orm/knex';
-import type { Store, StoreDialect } from '../db/orm.js';
+import type { StoreDialect } from '../db/orm.js';
+import type { StoreSql } from '../db/store-sql.js';
 
 /**
  * Helpers for the set-based SQL of the repositories. The two stores disagree on a few types: SQLite has
  * no boolean (0/1) and PostgreSQL returns bigint as text; these helpers hide both.
  */
-export function knexOf(store: Store): Knex {
-  return store.em().getKnex();
+export function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
 }
 
 /** A boolean as the store's driver accepts it. */
@@ -47,17 +47,16 @@ export interface MultiRowInsert {
 }
 
 /**
- * One `INSERT … VALUES (…), (…)` statement. knex renders multi-row inserts for SQLite as a compound
- * SELECT, which SQLite caps at 500 terms and plans slowly; plain VALUES lists work on both databases.
+ * One `INSERT … VALUES (…), (…)` statement: one round trip for a whole chunk, on both databases.
  * Column and table names come from code, never from input.
  */
-export async function insertRows(trx: Knex, insert: MultiRowInsert): Promise<Array<Record<string, unknown>>> {
+export async function insertRows(sql: StoreSql, insert: MultiRowInsert): Promise<Array<Record<string, unknown>>> {
   if (insert.rows.length === 0) return [];
-  const tuple = `(${insert.columns.map(() => '?').join(', ')})`;
-  const sql =
+  const tuple = `(${placeholders(insert.columns.length)})`;
+  const statement =
     `insert into ${insert.table} (${insert.columns.join(', ')}) values ` +
     `${insert.rows.map(() => tuple).join(', ')}${insert.suffix ? ` ${insert.suffix}` : ''}`;
-  const result = await trx.raw(sql, insert.rows.flat() as Knex.RawBinding[]);
-  // PostgreSQL gives { rows }, SQLite an array of rows.
-  return (Array.isArray(result) ? result : (result?.rows ?? [])) as Array<Record<string, unknown>>;
+  if (insert.suffix?.includes('returning')) return sql.query(statement, insert.rows.flat());
+  await sql.run(statement, insert.rows.flat());
+  return [];
 }

@@ -1,6 +1,6 @@
-import type { Knex } from '@mikro-orm/knex';
+import type { StoreSql } from '../db/store-sql.js';
 import type { SyncErrorKind } from '../entities/enums.js';
-import { chunk, insertRows, rowsPerStatement } from './sql-values.js';
+import { chunk, insertRows, placeholders, rowsPerStatement } from './sql-values.js';
 
 /** An error the engine or an action opens for one coupling (or, for a failed insert, a pending one). */
 export interface OpenErrorInput {
@@ -17,10 +17,6 @@ export interface OpenErrorInput {
   occurredAt: number;
 }
 
-/**
- * Set-based writes of sync errors. A coupling has at most one OPEN error (a partial unique index): a
- * record that fails again updates that error — its kind, message and time — instead of adding another.
- */
 const OPEN_COLUMNS = [
   'mapping_id',
   'coupling_id',
@@ -35,12 +31,17 @@ const OPEN_COLUMNS = [
   'occurred_at',
 ];
 
-export class SyncErrorRepository {
-  constructor(private readonly knex: Knex) {}
+/** Columns a repeated failure refreshes on the coupling's open error. */
+const REFRESHED = ['job_id', 'kind', 'message', 'detail', 'local_id', 'integration_id', 'fields', 'occurred_at'];
 
-  async openMany(trx: Knex, errors: readonly OpenErrorInput[]): Promise<void> {
+/**
+ * Set-based writes of sync errors. A coupling has at most one OPEN error (a partial unique index): a
+ * record that fails again updates that error — its kind, message and time — instead of adding another.
+ */
+export class SyncErrorRepository {
+  async openMany(sql: StoreSql, errors: readonly OpenErrorInput[]): Promise<void> {
     for (const part of chunk(errors, rowsPerStatement(OPEN_COLUMNS.length))) {
-      await insertRows(trx, {
+      await insertRows(sql, {
         table: 'sync_error',
         columns: OPEN_COLUMNS,
         rows: part.map((e) => [
@@ -56,19 +57,14 @@ export class SyncErrorRepository {
           e.fields === null ? null : JSON.stringify(e.fields),
           e.occurredAt,
         ]),
-        // The partial unique index allows one OPEN error per coupling: refresh it instead of adding one.
-        suffix:
-          "on conflict (coupling_id) where status = 'OPEN' do update set " +
-          ['job_id', 'kind', 'message', 'detail', 'local_id', 'integration_id', 'fields', 'occurred_at']
-            .map((c) => `${c} = excluded.${c}`)
-            .join(', '),
+        suffix: `on conflict (coupling_id) where status = 'OPEN' do update set ${REFRESHED.map((c) => `${c} = excluded.${c}`).join(', ')}`,
       });
     }
   }
 
   /** Resolves the open errors of these couplings (a record that synced after all, or an action). */
   async resolveForCouplings(
-    trx: Knex,
+    sql: StoreSql,
     couplingIds: readonly number[],
     resolution: string,
     by: string,
@@ -76,24 +72,12 @@ export class SyncErrorRepository {
   ): Promise<number> {
     let resolved = 0;
     for (const part of chunk(couplingIds, 900)) {
-      resolved += await trx('sync_error')
-        .whereIn('coupling_id', part)
-        .andWhere('status', 'OPEN')
-        .update({ status: 'RESOLVED', resolution, resolved_by: by, resolved_at: at });
+      resolved += await sql.run(
+        `update sync_error set status = 'RESOLVED', resolution = ?, resolved_by = ?, resolved_at = ?
+         where coupling_id in (${placeholders(part.length)}) and status = 'OPEN'`,
+        [resolution, by, at, ...part],
+      );
     }
     return resolved;
-  }
-
-  /** Ids of couplings among these that have an open error (to resolve only where there is one). */
-  async couplingsWithOpenErrors(couplingIds: readonly number[]): Promise<Set<number>> {
-    const found = new Set<number>();
-    for (const part of chunk(couplingIds, 900)) {
-      const rows = await this.knex('sync_error')
-        .whereIn('coupling_id', part)
-        .andWhere('status', 'OPEN')
-        .select('coupling_id');
-      for (const row of rows) found.add(Number(row.coupling_id));
-    }
-    return found;
   }
 }

@@ -1,4 +1,4 @@
-import type { Knex } from '@mikro-orm/knex';
+import type { StoreSql } from '../db/store-sql.js';
 import type { FieldChange } from '../engine/field-sync.js';
 import type { SyncLogAction } from '../entities/enums.js';
 import { chunk, insertRows, rowsPerStatement } from './sql-values.js';
@@ -17,11 +17,25 @@ export interface LogEntryInput {
   actor: string;
 }
 
+const COLUMNS = [
+  'mapping_id',
+  'coupling_id',
+  'job_id',
+  'local_id',
+  'integration_id',
+  'occurred_at',
+  'direction',
+  'action',
+  'changes',
+  'message',
+  'actor',
+];
+
 /** Appends sync log entries in multi-row inserts. The log is append-only; retention deletes old rows. */
 export class SyncLogRepository {
-  async appendMany(trx: Knex, entries: readonly LogEntryInput[]): Promise<void> {
+  async appendMany(sql: StoreSql, entries: readonly LogEntryInput[]): Promise<void> {
     for (const part of chunk(entries, rowsPerStatement(COLUMNS.length))) {
-      await insertRows(trx, {
+      await insertRows(sql, {
         table: 'sync_log_entry',
         columns: COLUMNS,
         rows: part.map((e) => [
@@ -41,17 +55,3 @@ export class SyncLogRepository {
     }
   }
 }
-
-const COLUMNS = [
-  'mapping_id',
-  'coupling_id',
-  'job_id',
-  'local_id',
-  'integration_id',
-  'occurred_at',
-  'direction',
-  'action',
-  'changes',
-  'message',
-  'actor',
-];
