@@ -14,3 +14,6 @@ export * from './entities/index.js';
 export * from './errors/index.js';
 export * from './events/event-publisher.js';
 export * from './jobs/index.js';
+export * from './actions/action-types.js';
+export * from './repositories/sync-error-filter.js';
+export type { StoreSql, StoreSqlAccess } from './db/store-sql.js';
