@@ -1,8 +1,12 @@
 // The public API of @tandem/sync-core: what the apps may import.
+
+export * from './actions/index.js';
 export * from './connectors/connector.js';
 export { SqlConnector } from './connectors/sql/index.js';
 export * from './db/database-url.js';
 export * from './db/orm.js';
+export type { StoreSql, StoreSqlAccess } from './db/store-sql.js';
+export { messagePattern } from './engine/message-pattern.js';
 export * from './engine/resolved-mapping.js';
 export { runSync } from './engine/run-sync.js';
 export * from './engine/sync-context.js';
@@ -14,6 +18,5 @@ export * from './entities/index.js';
 export * from './errors/index.js';
 export * from './events/event-publisher.js';
 export * from './jobs/index.js';
-export * from './actions/action-types.js';
+export * from './repositories/sync-error.queries.js';
 export * from './repositories/sync-error-filter.js';
-export type { StoreSql, StoreSqlAccess } from './db/store-sql.js';

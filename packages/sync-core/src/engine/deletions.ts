@@ -18,7 +18,7 @@ export async function handleDeletedSide(job: JobState, writer: BatchWriter, pair
   const base = {
     mappingId: job.mapping.id,
     couplingId: coupling.id,
-    jobId: job.run.jobId,
+    jobId: job.jobId,
     localId: coupling.localId,
     integrationId: coupling.integrationId,
     occurredAt: now,
@@ -37,7 +37,8 @@ export async function handleDeletedSide(job: JobState, writer: BatchWriter, pair
   const policy = job.mapping.deletionConflictResolution;
 
   if (policy === 'REMOVE_COUPLING') {
-    writer.deleteCoupling(coupling.id);
+    writer.updateCoupling(uncoupled(coupling, job.jobId), { identity: true });
+    writer.resolveError(coupling.id, 'UNCOUPLED');
     const message = `the ${what} record was deleted; coupling removed by policy REMOVE_COUPLING`;
     writer.log({ ...base, direction: null, action: 'UNCOUPLE', changes: null, message });
     job.counters.uncoupled++;
@@ -50,7 +51,7 @@ export async function handleDeletedSide(job: JobState, writer: BatchWriter, pair
   }
 
   const message = `The ${what} record ${deletedSide === 'LOCAL' ? coupling.localId : coupling.integrationId} was deleted`;
-  writer.updateCoupling({ ...coupling, parked: true, retryRequested: false, lastJobId: job.run.jobId });
+  writer.updateCoupling({ ...coupling, parked: true, retryRequested: false, lastJobId: job.jobId });
   writer.openError({
     ...base,
     kind: deletedSide === 'LOCAL' ? 'LOCAL_RECORD_DELETED' : 'INTEGRATION_RECORD_DELETED',
@@ -63,41 +64,86 @@ export async function handleDeletedSide(job: JobState, writer: BatchWriter, pair
   return { couplingId: coupling.id, outcome: 'DELETED', message };
 }
 
+/** A coupling whose record on `deletedSide` is gone, with the surviving record to re-create it from. */
+export interface RestoreItem {
+  coupling: CouplingRow;
+  deletedSide: 'LOCAL' | 'INTEGRATION';
+  existing: { id: string; modifiedUs: number; values: Record<string, unknown> };
+}
+
+export interface RestoreOutcome {
+  ok: boolean;
+  message: string | null;
+}
+
 /**
- * Re-creates a deleted record from its counterpart and points the coupling at the new record.
- * Shared by the RESTORE_RECORDS policy and the restore-records action.
+ * Re-creates deleted records from their counterparts, in one batched insert per side, and points each
+ * coupling at its new record. Shared by the RESTORE_RECORDS policy and the restore-records action.
+ * A rejected insert is recorded as that coupling's write failure. Returns the outcome per coupling id.
  */
+export async function restoreRecords(
+  job: JobState,
+  writer: BatchWriter,
+  items: readonly RestoreItem[],
+  resolution = 'RESTORED',
+): Promise<Map<number, RestoreOutcome>> {
+  const outcomes = new Map<number, RestoreOutcome>();
+  for (const side of ['LOCAL', 'INTEGRATION'] as const) {
+    const inserting: Array<RestoreItem & { values: Record<string, unknown> }> = [];
+    for (const item of items.filter((i) => i.deletedSide === side)) {
+      try {
+        inserting.push({ ...item, values: valuesForNewRecord(job.mapping, side, item.existing, true) });
+      } catch (error) {
+        const message = `transform failed: ${(error as Error).message}`;
+        recordWriteFailure(job, writer, item.coupling, message, null);
+        outcomes.set(item.coupling.id, { ok: false, message });
+      }
+    }
+    const results = await job.sideTable(side).insert(inserting.map((i) => i.values));
+    inserting.forEach((item, index) => {
+      const result = results[index];
+      if (!result?.ok) {
+        const message = result?.message ?? 'insert failed';
+        recordWriteFailure(job, writer, item.coupling, message, result && !result.ok ? (result.detail ?? null) : null);
+        outcomes.set(item.coupling.id, { ok: false, message });
+        return;
+      }
+      job.rememberOwnWrite(side, result.id, result.modifiedUs);
+      settleRestore(job, writer, item, item.values, result, resolution);
+      outcomes.set(item.coupling.id, { ok: true, message: null });
+    });
+  }
+  return outcomes;
+}
+
+/** Re-creates one deleted record (the RESTORE_RECORDS policy); true when it was restored. */
 export async function restoreRecord(
   job: JobState,
   writer: BatchWriter,
   coupling: CouplingRow,
   deletedSide: 'LOCAL' | 'INTEGRATION',
-  existing: { id: string; modifiedUs: number; values: Record<string, unknown> },
+  existing: RestoreItem['existing'],
 ): Promise<boolean> {
-  let values: Record<string, unknown>;
-  try {
-    values = valuesForNewRecord(job.mapping, deletedSide, existing, true);
-  } catch (error) {
-    recordWriteFailure(job, writer, coupling, `transform failed: ${(error as Error).message}`, null);
-    return false;
-  }
-  const [result] = await job.sideTable(deletedSide).insert([values]);
-  if (!result?.ok) {
-    recordWriteFailure(
-      job,
-      writer,
-      coupling,
-      result?.message ?? 'insert failed',
-      result?.ok ? null : (result?.detail ?? null),
-    );
-    return false;
-  }
+  const outcomes = await restoreRecords(job, writer, [{ coupling, deletedSide, existing }]);
+  return outcomes.get(coupling.id)?.ok ?? false;
+}
+
+function settleRestore(
+  job: JobState,
+  writer: BatchWriter,
+  item: RestoreItem,
+  values: Record<string, unknown>,
+  result: { id: string; modifiedUs: number },
+  resolution: string,
+): void {
+  const { coupling, deletedSide, existing } = item;
   const now = Date.now();
   const existingSide = otherSide(deletedSide);
   const restoredSnapshot = snapshotOf(job.mapping, deletedSide, values);
   const existingSnapshot = snapshotOf(job.mapping, existingSide, existing.values);
   const updated: CouplingRow = {
     ...coupling,
+    state: 'COUPLED',
     localId: deletedSide === 'LOCAL' ? result.id : coupling.localId,
     integrationId: deletedSide === 'INTEGRATION' ? result.id : coupling.integrationId,
     localModifiedUs: deletedSide === 'LOCAL' ? result.modifiedUs : existing.modifiedUs,
@@ -109,14 +155,14 @@ export async function restoreRecord(
     lastFailure: null,
     retryRequested: false,
     lastSyncedAt: now,
-    lastJobId: job.run.jobId,
+    lastJobId: job.jobId,
   };
   writer.updateCoupling(updated, { identity: true });
-  writer.resolveError(coupling.id, 'RESTORED');
+  writer.resolveError(coupling.id, resolution);
   writer.log({
     mappingId: job.mapping.id,
     couplingId: coupling.id,
-    jobId: job.run.jobId,
+    jobId: job.jobId,
     localId: updated.localId,
     integrationId: updated.integrationId,
     occurredAt: now,
@@ -127,5 +173,9 @@ export async function restoreRecord(
     actor: job.actor,
   });
   job.counters.inserted++;
-  return true;
+}
+
+/** The coupling as it is kept once removed: its records no longer sync, and are not coupled again. */
+export function uncoupled(coupling: CouplingRow, jobId: number | null): CouplingRow {
+  return { ...coupling, state: 'UNCOUPLED', parked: false, retryRequested: false, failureCount: 0, lastJobId: jobId };
 }

@@ -83,7 +83,7 @@ export function planFieldSync(input: FieldSyncInput): FieldSyncPlan {
     const integrationChanged =
       !input.integrationSnapshot || !sameValue(integrationValue, input.integrationSnapshot[field.integrationField]);
 
-    let winner: Side | null = input.winner ?? input.fieldWinners?.get(field.localField) ?? null;
+    let winner: Side | null = input.fieldWinners?.get(field.localField) ?? input.winner ?? null;
     if (!winner) {
       if (!localChanged && !integrationChanged) winner = null;
       else if (localChanged && !integrationChanged) winner = toIntegration ? 'LOCAL' : null;

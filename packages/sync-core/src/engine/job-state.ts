@@ -19,8 +19,10 @@ export class JobState {
    * take the normal path (their coupling says they are unchanged).
    */
   private readonly ownWrites = new Map<string, number>();
-  /** Who the log names for what this job does. */
-  readonly actor = 'job';
+  /** The job the log and errors name; null for work done by a triage action. */
+  readonly jobId: number | null;
+  /** Who the log names for this work: `job`, or the person or key behind an action. */
+  readonly actor: string;
 
   constructor(
     readonly context: SyncContext,
@@ -30,8 +32,11 @@ export class JobState {
     readonly integration: SideTable,
     readonly settings: EngineSettings,
     readonly sql: StoreSqlAccess,
+    who: { jobId: number | null; actor: string } = { jobId: run.jobId, actor: 'job' },
   ) {
     this.couplings = new CouplingRepository(sql);
+    this.jobId = who.jobId;
+    this.actor = who.actor;
   }
 
   rememberOwnWrite(side: Side, id: string, modifiedUs: number): void {

@@ -136,7 +136,8 @@ async function syncChangedRecords(
       uncoupled.push(record);
       continue;
     }
-    if (job.handled.has(coupling.id)) continue;
+    // Removed couplings keep their row so that their records are not coupled or copied again.
+    if (job.handled.has(coupling.id) || coupling.state === 'UNCOUPLED') continue;
     const storedUs = side === 'LOCAL' ? coupling.localModifiedUs : coupling.integrationModifiedUs;
     const changed = storedUs === null || record.modifiedUs > storedUs;
     if (coupling.parked) {

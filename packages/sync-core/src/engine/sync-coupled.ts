@@ -22,6 +22,8 @@ export interface PairOptions {
   fieldWinners?: ReadonlyMap<string, Side>;
   /** For fresh couplings: the side whose record triggered the coupling wins where its data can flow. */
   preferredSide?: Side;
+  /** How a resolved error is marked (default SYNCED: a job synced the record after all). */
+  resolution?: string;
   /** Count pairs with nothing to do as unchanged (full sync, retries); otherwise they are silent. */
   countUnchanged?: boolean;
 }
@@ -151,10 +153,10 @@ function settlePair(job: JobState, writer: BatchWriter, item: PlannedPair, optio
     lastFailure: null,
     retryRequested: false,
     lastSyncedAt: now,
-    lastJobId: job.run.jobId,
+    lastJobId: job.jobId,
   };
   writer.updateCoupling(coupling);
-  if (recovered) writer.resolveError(pair.coupling.id, 'SYNCED');
+  if (recovered || options.resolution) writer.resolveError(pair.coupling.id, options.resolution ?? 'SYNCED');
 
   if (!hasWrites(plan)) {
     if (options.countUnchanged || recovered) job.counters.unchanged++;
@@ -166,7 +168,7 @@ function settlePair(job: JobState, writer: BatchWriter, item: PlannedPair, optio
   writer.log({
     mappingId: job.mapping.id,
     couplingId: pair.coupling.id,
-    jobId: job.run.jobId,
+    jobId: job.jobId,
     localId: pair.coupling.localId,
     integrationId: pair.coupling.integrationId,
     occurredAt: now,
@@ -190,12 +192,12 @@ function parkConflict(job: JobState, writer: BatchWriter, pair: PlannedPair['pai
     ...pair.coupling,
     parked: true,
     retryRequested: false,
-    lastJobId: job.run.jobId,
+    lastJobId: job.jobId,
   });
   writer.openError({
     mappingId: job.mapping.id,
     couplingId: pair.coupling.id,
-    jobId: job.run.jobId,
+    jobId: job.jobId,
     kind: 'UPDATE_CONFLICT',
     message,
     detail: null,
@@ -207,7 +209,7 @@ function parkConflict(job: JobState, writer: BatchWriter, pair: PlannedPair['pai
   writer.log({
     mappingId: job.mapping.id,
     couplingId: pair.coupling.id,
-    jobId: job.run.jobId,
+    jobId: job.jobId,
     localId: pair.coupling.localId,
     integrationId: pair.coupling.integrationId,
     occurredAt: now,

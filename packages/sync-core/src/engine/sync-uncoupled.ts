@@ -56,10 +56,11 @@ async function findCounterparts(
   const taken = new Set<string>();
   const claim = async (candidates: Map<string, SourceRecord[]>) => {
     const destIds = [...new Set([...candidates.values()].flat().map((r) => r.id))].filter((id) => !taken.has(id));
+    // A record with any coupling row — coupled, or uncoupled on purpose — is not available to match.
     const coupled = new Set(
-      (await job.couplings.findBySideIds(mapping.id, destination, destIds))
-        .filter((c) => c.state === 'COUPLED')
-        .map((c) => (destination === 'LOCAL' ? c.localId : c.integrationId)),
+      (await job.couplings.findBySideIds(mapping.id, destination, destIds)).map((c) =>
+        destination === 'LOCAL' ? c.localId : c.integrationId,
+      ),
     );
     for (const [sourceId, options] of candidates) {
       if (found.has(sourceId)) continue;
@@ -189,7 +190,7 @@ async function coupleMatches(
       lastFailure: null,
       retryRequested: false,
       lastSyncedAt: null,
-      lastJobId: job.run.jobId,
+      lastJobId: job.jobId,
       createdAt: now,
     };
     const existing = pending.get(sourceId);
@@ -221,7 +222,7 @@ async function coupleMatches(
     writer.log({
       mappingId: job.mapping.id,
       couplingId: coupling.id,
-      jobId: job.run.jobId,
+      jobId: job.jobId,
       localId: coupling.localId,
       integrationId: coupling.integrationId,
       occurredAt: now,
@@ -262,7 +263,7 @@ async function insertCounterparts(
     lastFailure: null,
     retryRequested: false,
     lastSyncedAt: null,
-    lastJobId: job.run.jobId,
+    lastJobId: job.jobId,
     createdAt: now,
   });
 
@@ -319,7 +320,7 @@ async function insertCounterparts(
       lastFailure: null,
       retryRequested: false,
       lastSyncedAt: now,
-      lastJobId: job.run.jobId,
+      lastJobId: job.jobId,
     };
     const existing = couplingOf.get(record.id);
     if (existing) toUpdate.push({ ...existing, ...coupled });
@@ -340,7 +341,7 @@ async function insertCounterparts(
         writer.log({
           mappingId: mapping.id,
           couplingId: coupling.id,
-          jobId: job.run.jobId,
+          jobId: job.jobId,
           localId: coupling.localId,
           integrationId: coupling.integrationId,
           occurredAt: now,

@@ -23,13 +23,13 @@ export function recordWriteFailure(
     lastFailure: message,
     parked: failureCount >= job.mapping.parkAfterFailures,
     retryRequested: false,
-    lastJobId: job.run.jobId,
+    lastJobId: job.jobId,
   };
   writer.updateCoupling(updated);
   writer.openError({
     mappingId: job.mapping.id,
     couplingId: coupling.id,
-    jobId: job.run.jobId,
+    jobId: job.jobId,
     kind: 'WRITE_FAILED',
     message,
     detail,
@@ -41,7 +41,7 @@ export function recordWriteFailure(
   writer.log({
     mappingId: job.mapping.id,
     couplingId: coupling.id,
-    jobId: job.run.jobId,
+    jobId: job.jobId,
     localId: coupling.localId,
     integrationId: coupling.integrationId,
     occurredAt: now,

@@ -50,6 +50,10 @@ export const SYNC_LOG_ACTIONS = [
 ] as const;
 export type SyncLogAction = (typeof SYNC_LOG_ACTIONS)[number];
 
-export const COUPLING_STATES = ['COUPLED', 'PENDING'] as const;
-/** PENDING: written before an insert on the other side so that a crash between insert and coupling can be reconciled. */
+export const COUPLING_STATES = ['COUPLED', 'PENDING', 'UNCOUPLED'] as const;
+/**
+ * PENDING: written before an insert on the other side so that a crash between insert and coupling can be
+ * reconciled. UNCOUPLED: the coupling was removed (by an action or the REMOVE_COUPLING policy); the row
+ * stays so that the two records, which no longer sync, are not coupled or copied again by a later job.
+ */
 export type CouplingState = (typeof COUPLING_STATES)[number];

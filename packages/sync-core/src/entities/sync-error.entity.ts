@@ -16,6 +16,8 @@ export const SyncErrorSchema = defineEntity({
     kind: p.enum([...SYNC_ERROR_KINDS]),
     status: p.enum([...SYNC_ERROR_STATUSES]),
     message: p.text(),
+    /** The message with record-specific values taken out: errors with one cause share it (grouping). */
+    messagePattern: p.string().length(500).nullable(),
     /** Exception detail or the destination's error text. */
     detail: p.text().nullable(),
     localId: p.string().nullable(),

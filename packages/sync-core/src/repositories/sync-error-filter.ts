@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { SyncErrorKind, SyncErrorStatus } from '../entities/enums.js';
+import { placeholders } from './sql-values.js';
 
 /**
  * Which errors a list, a summary or a bulk action is about (DESIGN.md `SyncErrorFilter`). All given
@@ -14,30 +15,65 @@ export interface SyncErrorFilter {
   search?: string | null;
   occurredAfter?: number | null;
   occurredBefore?: number | null;
+  /** The message with record-specific values taken out (see `messagePattern`): one group of errors. */
+  messagePattern?: string | null;
 }
 
-/** Adds the filter's conditions to a query over `sync_error` (aliased or not: columns are qualified by `table`). */
+export interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
+/** The filter as one SQL condition over `sync_error` (columns qualified by `table`), `?` placeholders. */
+export function syncErrorFilterCondition(filter: SyncErrorFilter, table = 'sync_error'): SqlCondition {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const column = (name: string) => `${table}.${name}`;
+  if (filter.mappingId != null) {
+    parts.push(`${column('mapping_id')} = ?`);
+    params.push(filter.mappingId);
+  }
+  if (filter.kinds && filter.kinds.length > 0) {
+    parts.push(`${column('kind')} in (${placeholders(filter.kinds.length)})`);
+    params.push(...filter.kinds);
+  }
+  if (filter.statuses && filter.statuses.length > 0) {
+    parts.push(`${column('status')} in (${placeholders(filter.statuses.length)})`);
+    params.push(...filter.statuses);
+  }
+  if (filter.jobId != null) {
+    parts.push(`${column('job_id')} = ?`);
+    params.push(filter.jobId);
+  }
+  if (filter.occurredAfter != null) {
+    parts.push(`${column('occurred_at')} > ?`);
+    params.push(filter.occurredAfter);
+  }
+  if (filter.occurredBefore != null) {
+    parts.push(`${column('occurred_at')} < ?`);
+    params.push(filter.occurredBefore);
+  }
+  if (filter.messagePattern != null) {
+    parts.push(`${column('message_pattern')} = ?`);
+    params.push(filter.messagePattern);
+  }
+  const search = filter.search?.trim();
+  if (search) {
+    const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    parts.push(
+      `(lower(${column('message')}) like ? escape '\\' or ${column('local_id')} = ? or ${column('integration_id')} = ?)`,
+    );
+    params.push(pattern, search, search);
+  }
+  return { sql: parts.length > 0 ? parts.join(' and ') : '1 = 1', params };
+}
+
+/** Adds the filter's conditions to a knex query over `sync_error`. */
 export function whereSyncErrorFilter<Q extends Knex.QueryBuilder>(
   query: Q,
   filter: SyncErrorFilter,
   table = 'sync_error',
 ): Q {
-  const column = (name: string) => `${table}.${name}`;
-  if (filter.mappingId != null) query.where(column('mapping_id'), filter.mappingId);
-  if (filter.kinds && filter.kinds.length > 0) query.whereIn(column('kind'), [...filter.kinds]);
-  if (filter.statuses && filter.statuses.length > 0) query.whereIn(column('status'), [...filter.statuses]);
-  if (filter.jobId != null) query.where(column('job_id'), filter.jobId);
-  if (filter.occurredAfter != null) query.where(column('occurred_at'), '>', filter.occurredAfter);
-  if (filter.occurredBefore != null) query.where(column('occurred_at'), '<', filter.occurredBefore);
-  const search = filter.search?.trim();
-  if (search) {
-    const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query.where((q) =>
-      q
-        .whereRaw(`lower(${column('message')}) like ? escape '\\'`, [pattern])
-        .orWhere(column('local_id'), search)
-        .orWhere(column('integration_id'), search),
-    );
-  }
-  return query;
+  const condition = syncErrorFilterCondition(filter, table);
+  return query.whereRaw(condition.sql, condition.params as Knex.RawBinding[]) as Q;
 }

@@ -1,4 +1,5 @@
 import type { StoreSql } from '../db/store-sql.js';
+import { messagePattern } from '../engine/message-pattern.js';
 import type { SyncErrorKind } from '../entities/enums.js';
 import { chunk, insertRows, placeholders, rowsPerStatement } from './sql-values.js';
 
@@ -24,6 +25,7 @@ const OPEN_COLUMNS = [
   'kind',
   'status',
   'message',
+  'message_pattern',
   'detail',
   'local_id',
   'integration_id',
@@ -32,7 +34,17 @@ const OPEN_COLUMNS = [
 ];
 
 /** Columns a repeated failure refreshes on the coupling's open error. */
-const REFRESHED = ['job_id', 'kind', 'message', 'detail', 'local_id', 'integration_id', 'fields', 'occurred_at'];
+const REFRESHED = [
+  'job_id',
+  'kind',
+  'message',
+  'message_pattern',
+  'detail',
+  'local_id',
+  'integration_id',
+  'fields',
+  'occurred_at',
+];
 
 /**
  * Set-based writes of sync errors. A coupling has at most one OPEN error (a partial unique index): a
@@ -51,6 +63,7 @@ export class SyncErrorRepository {
           e.kind,
           'OPEN',
           e.message,
+          messagePattern(e.message),
           e.detail,
           e.localId,
           e.integrationId,

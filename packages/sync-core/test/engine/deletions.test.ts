@@ -72,9 +72,14 @@ describe.each(DIALECTS)('deleted records on %s', (dialect) => {
     await pair.editLocal('city', 'Bergen');
     const outcome = await fx.sync();
     expect(outcome.counters).toMatchObject({ deleted: 1, uncoupled: 1, failed: 0, inserted: 0 });
-    expect(await couplingsOf(fx.store, fx.mappingId)).toEqual([]);
+    const [coupling] = await couplingsOf(fx.store, fx.mappingId);
+    expect(coupling).toMatchObject({ state: 'UNCOUPLED', localId: String(pair.localId) });
     expect(await fx.crm.all('select * from account')).toEqual([]);
     expect(await pair.local()).toMatchObject({ name: 'Ada', city: 'Bergen' });
     expect((await logOf(fx.store, fx.mappingId)).at(-1)).toMatchObject({ action: 'UNCOUPLE' });
+    // The surviving record no longer syncs: a later change does not copy it over again.
+    await pair.editLocal('city', 'Tromsø');
+    expect((await fx.sync()).counters).toMatchObject({ inserted: 0, modified: 0 });
+    expect(await fx.crm.all('select * from account')).toEqual([]);
   });
 });

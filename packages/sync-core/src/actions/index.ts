@@ -1,0 +1,9 @@
+// The triage actions of the Coupled Data Synchronization Errors page (DESIGN.md "Triage actions").
+export * from './action-types.js';
+export { deleteRecords } from './delete-records.action.js';
+export { MAX_IDS_PER_CALL } from './error-selection.js';
+export { removeCouplings } from './remove-couplings.action.js';
+export { restoreRecords } from './restore-records.action.js';
+export { deleteSyncEntriesOlderThan } from './retention.action.js';
+export { retryAllSyncErrors, retrySyncErrors } from './retry.action.js';
+export { synchronizeSyncErrors } from './synchronize.action.js';

@@ -1,0 +1,80 @@
+import type { StoreSqlAccess } from '../db/store-sql.js';
+import type { SyncErrorKind } from '../entities/enums.js';
+import { toNumber } from './sql-values.js';
+import { type SyncErrorFilter, syncErrorFilterCondition } from './sync-error-filter.js';
+
+export interface SyncErrorSummary {
+  total: number;
+  byKind: Array<{ kind: SyncErrorKind; count: number }>;
+  byMapping: Array<{ mappingId: number; count: number }>;
+}
+
+/** Counts by kind and by mapping (DESIGN.md `syncErrorSummary`); a filter without statuses counts OPEN errors. */
+export async function summarizeSyncErrors(
+  store: StoreSqlAccess,
+  filter: SyncErrorFilter = {},
+): Promise<SyncErrorSummary> {
+  const condition = syncErrorFilterCondition({
+    ...filter,
+    statuses: filter.statuses?.length ? filter.statuses : ['OPEN'],
+  });
+  return store.session(async (sql) => {
+    const rows = await sql.query<{ mapping_id: unknown; kind: SyncErrorKind; n: unknown }>(
+      `select mapping_id, kind, count(*) as n from sync_error where ${condition.sql} group by mapping_id, kind`,
+      condition.params,
+    );
+    const byKind = new Map<SyncErrorKind, number>();
+    const byMapping = new Map<number, number>();
+    let total = 0;
+    for (const row of rows) {
+      const count = toNumber(row.n);
+      total += count;
+      byKind.set(row.kind, (byKind.get(row.kind) ?? 0) + count);
+      byMapping.set(toNumber(row.mapping_id), (byMapping.get(toNumber(row.mapping_id)) ?? 0) + count);
+    }
+    return {
+      total,
+      byKind: [...byKind].map(([kind, count]) => ({ kind, count })),
+      byMapping: [...byMapping].map(([mappingId, count]) => ({ mappingId, count })),
+    };
+  });
+}
+
+export interface SyncErrorGroup {
+  mappingId: number;
+  kind: SyncErrorKind;
+  /** The shared message with record-specific values taken out; pass it as `filter.messagePattern` to act on the group. */
+  messagePattern: string;
+  /** One real message of the group. */
+  example: string;
+  count: number;
+  lastOccurredAt: number;
+}
+
+/** Open errors grouped by mapping, kind and message pattern, largest group first. */
+export async function syncErrorGroups(
+  store: StoreSqlAccess,
+  filter: SyncErrorFilter = {},
+  limit = 100,
+): Promise<SyncErrorGroup[]> {
+  const condition = syncErrorFilterCondition({
+    ...filter,
+    statuses: filter.statuses?.length ? filter.statuses : ['OPEN'],
+  });
+  const rows = await store.session((sql) =>
+    sql.query<Record<string, unknown>>(
+      `select mapping_id, kind, message_pattern, min(message) as example, count(*) as n, max(occurred_at) as last
+       from sync_error where ${condition.sql}
+       group by mapping_id, kind, message_pattern order by count(*) desc, mapping_id, kind limit ?`,
+      [...condition.params, limit],
+    ),
+  );
+  return rows.map((row) => ({
+    mappingId: toNumber(row.mapping_id),
+    kind: row.kind as SyncErrorKind,
+    messagePattern: String(row.message_pattern ?? ''),
+    example: String(row.example),
+    count: toNumber(row.n),
+    lastOccurredAt: toNumber(row.last),
+  }));
+}
