@@ -5,6 +5,7 @@ import type { CouplingRow } from '../repositories/coupling.repository.js';
 import type { BatchWriter } from './batch-writer.js';
 import { JobState, otherSide } from './job-state.js';
 import { openSide } from './open-side.js';
+import { RetryThrottle } from './retry-throttle.js';
 import { DEFAULT_ENGINE_SETTINGS, type SyncContext } from './sync-context.js';
 import { type CoupledPair, syncCoupledPairs } from './sync-coupled.js';
 import { emptyCounters, type SyncOutcome, type SyncRun } from './sync-run.js';
@@ -181,11 +182,13 @@ async function syncPairsOf(
 
 /** Rule 7: couplings released for retry, failed once (not parked yet), or PENDING an insert. */
 async function syncCouplingsNeedingAttention(job: JobState): Promise<void> {
+  const throttle = new RetryThrottle(job.settings.retryRecordsPerSecond);
   let afterId = 0;
   for (;;) {
     const couplings = await job.couplings.findNeedingAttention(job.mapping.id, afterId, job.settings.batchSize);
     if (couplings.length === 0) return;
     await syncCouplings(job, couplings);
+    await throttle.after(couplings.length);
     afterId = couplings[couplings.length - 1]!.id;
     if (couplings.length < job.settings.batchSize) return;
     await stopIfCancelled(job);
@@ -194,11 +197,13 @@ async function syncCouplingsNeedingAttention(job: JobState): Promise<void> {
 
 /** A RETRY job: exactly the released couplings it was given. */
 async function syncScope(job: JobState, couplingIds: readonly number[]): Promise<void> {
+  const throttle = new RetryThrottle(job.settings.retryRecordsPerSecond);
   for (let i = 0; i < couplingIds.length; i += job.settings.batchSize) {
     const couplings = (await job.couplings.findByIds(couplingIds.slice(i, i + job.settings.batchSize))).filter(
-      (c) => c.mappingId === job.mapping.id && !c.parked,
+      (c) => c.mappingId === job.mapping.id && !c.parked && c.state !== 'UNCOUPLED',
     );
     await syncCouplings(job, couplings);
+    await throttle.after(couplings.length);
     await stopIfCancelled(job);
   }
 }

@@ -17,6 +17,8 @@ export interface EngineSettings {
   transientRetries: number;
   /** First backoff delay; doubled per attempt, or the app's Retry-After when it gives one. */
   transientBackoffMs: number;
+  /** Released couplings (retry, retry all) a job works per second at most: bulk retry must not flood an app. */
+  retryRecordsPerSecond: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -25,6 +27,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   deletionScanSeconds: 300,
   transientRetries: 4,
   transientBackoffMs: 200,
+  retryRecordsPerSecond: 2000,
 };
 
 /** What a job run needs: Tandem's store, the apps' connectors, where to announce events, and who runs it. */
