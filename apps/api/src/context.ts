@@ -1,0 +1,31 @@
+import type { EntityManager } from '@mikro-orm/knex';
+import type { ConnectorRegistry, EventPublisher, JobQueue, Store } from '@tandem/sync-core';
+import type { Caller } from './auth/api-keys.js';
+import type { TandemPubSub } from './pubsub.js';
+
+/** What the API runs on; built once at start (see server.ts) and shared by every request. */
+export interface ApiServices {
+  store: Store;
+  /** `syncSchedules` exists on the in-process driver: schedules are re-read after a mapping changes. */
+  queue: JobQueue & { syncSchedules?: () => Promise<void> };
+  connectors: ConnectorRegistry;
+  /** sync-core's publisher: triage actions announce the errors they resolve through it. */
+  events: EventPublisher;
+  pubsub: TandemPubSub;
+}
+
+/**
+ * One request's context. The EntityManager is forked per request so that its identity map (and anything
+ * a resolver loads) never outlives the request or leaks between callers; resolvers never touch a
+ * module-level database.
+ */
+export interface GraphQLContext {
+  services: ApiServices;
+  em: EntityManager;
+  /** The API key's owner; null only where auth already refused the request (never seen by resolvers). */
+  caller: Caller | null;
+}
+
+export function createContext(services: ApiServices, caller: Caller | null): GraphQLContext {
+  return { services, em: services.store.em(), caller };
+}

@@ -1,0 +1,8 @@
+// Writes apps/api/schema.graphql, the committed contract (`pnpm --filter @tandem/api schema`).
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { printedSchema } from './schema.js';
+
+const target = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
+writeFileSync(target, printedSchema());
+console.log(`wrote ${target}`);

@@ -1,0 +1,27 @@
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder.js';
+import './types/scalars.js';
+import './types/enums.js';
+import './types/errors.js';
+import './types/table-mapping.js';
+import './types/sync-job.js';
+import './types/coupling.js';
+import './types/sync-error-filter.js';
+import './types/sync-error.js';
+import './types/sync-error-actions.js';
+import './types/sync-error-summary.js';
+import './types/sync-log-entry.js';
+import './types/viewer.js';
+import './types/api-key.js';
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});
+
+/** The whole API. Each type file registers its own fields on import, so the order above does not matter. */
+export const schema = builder.toSchema();
+
+/** The contract as committed in apps/api/schema.graphql (sorted, so diffs show real changes only). */
+export function printedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,76 @@
+import { type ApiKey, ApiKeySchema } from '@tandem/sync-core';
+import { createApiKey, revokeApiKey } from '../../auth/api-keys.js';
+import { InvalidInputError } from '../../errors/invalid-input.error.js';
+import { NotFoundError } from '../../errors/not-found.error.js';
+import { builder } from '../builder.js';
+import { parseId } from '../ids.js';
+import { ApiKeyRoleEnum } from './enums.js';
+import { COMMON_ERRORS } from './errors.js';
+
+/** An API key as an admin sees it: never the key itself, only its first characters. */
+export const ApiKeyRef = builder.node(builder.objectRef<ApiKey>('ApiKey'), {
+  id: { resolve: (key: ApiKey) => key.id, parse: (id) => Number(id) },
+  // `node(id)` is a read any VIEWER may make; keys are an admin's business.
+  authScopes: { admin: true },
+  loadOne: (id, context) => context.em.findOne(ApiKeySchema, { id }),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    role: t.field({ type: ApiKeyRoleEnum, resolve: (key) => key.role }),
+    prefix: t.exposeString('prefix', { description: 'The first characters of the key, to tell keys apart.' }),
+    createdAt: t.field({ type: 'DateTime', resolve: (key) => key.createdAt }),
+    lastUsedAt: t.field({ type: 'DateTime', nullable: true, resolve: (key) => key.lastUsedAt ?? null }),
+    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (key) => key.revokedAt ?? null }),
+  }),
+});
+
+const CreateApiKeyPayload = builder.objectRef<{ apiKey: ApiKey; key: string }>('CreateApiKeyPayload').implement({
+  fields: (t) => ({
+    apiKey: t.field({ type: ApiKeyRef, resolve: (payload) => payload.apiKey }),
+    key: t.exposeString('key', { description: 'The key itself. Shown this once: only its hash is stored.' }),
+  }),
+});
+
+const RevokeApiKeyPayload = builder.objectRef<{ apiKey: ApiKey }>('RevokeApiKeyPayload').implement({
+  fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef, resolve: (payload) => payload.apiKey }) }),
+});
+
+const MAX_NAME_LENGTH = 100;
+
+builder.queryFields((t) => ({
+  apiKeys: t.field({
+    type: [ApiKeyRef],
+    authScopes: { admin: true },
+    description: 'Every API key, revoked ones included (ADMIN).',
+    resolve: (_root, _args, context) => context.em.find(ApiKeySchema, {}, { orderBy: { id: 'asc' } }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createApiKey: t.field({
+    type: CreateApiKeyPayload,
+    authScopes: { admin: true },
+    errors: { types: COMMON_ERRORS },
+    args: { name: t.arg.string({ required: true }), role: t.arg({ type: ApiKeyRoleEnum, required: true }) },
+    resolve: async (_root, args, context) => {
+      const name = args.name.trim();
+      if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
+        throw new InvalidInputError('name', `must be 1–${MAX_NAME_LENGTH} characters`);
+      }
+      const { key, apiKey } = await createApiKey(context.em, name, args.role);
+      return { key, apiKey };
+    },
+  }),
+  revokeApiKey: t.field({
+    type: RevokeApiKeyPayload,
+    authScopes: { admin: true },
+    errors: { types: COMMON_ERRORS },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, context) => {
+      const id = parseId('ApiKey', String(args.id));
+      const existing = await context.em.findOne(ApiKeySchema, { id });
+      if (!existing) throw new NotFoundError('ApiKey', String(args.id));
+      await revokeApiKey(context.em, id);
+      return { apiKey: await context.em.findOneOrFail(ApiKeySchema, { id }, { refresh: true }) };
+    },
+  }),
+}));

@@ -1,0 +1,79 @@
+import { COUPLING_STATES, type Coupling, CouplingSchema } from '@tandem/sync-core';
+import { builder } from '../builder.js';
+import { parseId, parseOptionalId } from '../ids.js';
+import { listPage } from '../list-query.js';
+import { loadByIds } from '../loaders.js';
+import { countedConnection, forwardArgs } from './connection.js';
+import { COMMON_ERRORS } from './errors.js';
+import { TableMappingRef } from './table-mapping.js';
+
+export const CouplingRef = builder.loadableNodeRef('Coupling', {
+  id: { resolve: (coupling: Coupling) => coupling.id, parse: (id) => Number(id) },
+  load: (ids: number[], context) => loadByIds<Coupling>(context.em, CouplingSchema, 'Coupling', ids),
+});
+
+const CouplingStateEnum = builder.enumType('CouplingState', {
+  values: COUPLING_STATES,
+  description:
+    'PENDING: written before an insert on the other side, until the insert is confirmed. UNCOUPLED: removed by an action; its records no longer sync.',
+});
+
+CouplingRef.implement({
+  description: 'One local record ↔ one integration record, with what was last synced on each side.',
+  fields: (t) => ({
+    mapping: t.field({ type: TableMappingRef, resolve: (coupling) => coupling.mappingId }),
+    localId: t.exposeString('localId', { nullable: true }),
+    integrationId: t.exposeString('integrationId', { nullable: true }),
+    state: t.field({ type: CouplingStateEnum, resolve: (coupling) => coupling.state }),
+    parked: t.exposeBoolean('parked', { description: 'Waits for a triage action; later jobs skip it.' }),
+    retryRequested: t.exposeBoolean('retryRequested'),
+    failureCount: t.exposeInt('failureCount'),
+    lastFailure: t.exposeString('lastFailure', { nullable: true }),
+    lastSyncedLocalValues: t.string({
+      nullable: true,
+      description: 'JSON object of the mapped local fields as last synced.',
+      resolve: (coupling) => coupling.localValues ?? null,
+    }),
+    lastSyncedIntegrationValues: t.string({
+      nullable: true,
+      description: 'JSON object of the mapped integration fields as last synced.',
+      resolve: (coupling) => coupling.integrationValues ?? null,
+    }),
+    lastSyncedAt: t.field({ type: 'DateTime', nullable: true, resolve: (coupling) => coupling.lastSyncedAt ?? null }),
+    createdAt: t.field({ type: 'DateTime', resolve: (coupling) => coupling.createdAt }),
+  }),
+});
+
+export const CouplingConnection = countedConnection('CouplingConnection', CouplingRef);
+
+builder.queryFields((t) => ({
+  couplings: t.field({
+    type: CouplingConnection,
+    authScopes: { viewer: true },
+    description: 'Couplings, newest first.',
+    args: { mappingId: t.arg.id(), parked: t.arg.boolean(), ...forwardArgs(t.arg) },
+    resolve: (_root, args, context) => {
+      const mappingId = parseOptionalId('TableMapping', args.mappingId?.toString());
+      return listPage<Coupling>(context.em, {
+        list: 'couplings',
+        table: 'coupling',
+        entity: CouplingSchema,
+        columns: ['id'],
+        key: (coupling) => [coupling.id],
+        where: (query) => {
+          if (mappingId != null) query.where('mapping_id', mappingId);
+          if (args.parked != null) query.where('parked', args.parked);
+        },
+        first: args.first,
+        after: args.after,
+      });
+    },
+  }),
+  coupling: t.field({
+    type: CouplingRef,
+    authScopes: { viewer: true },
+    errors: { types: COMMON_ERRORS },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) => CouplingRef.getDataloader(context).load(parseId('Coupling', String(args.id))),
+  }),
+}));

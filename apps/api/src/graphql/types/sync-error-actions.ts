@@ -1,0 +1,188 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import {
+  type ActionContext,
+  type ActionResult,
+  InvalidInputError as CoreInvalidInputError,
+  deleteRecords,
+  deleteSyncEntriesOlderThan,
+  type ErrorSelection,
+  MAX_IDS_PER_CALL,
+  type RetentionResult,
+  removeCouplings,
+  restoreRecords,
+  retryAllSyncErrors,
+  retrySyncErrors,
+  synchronizeSyncErrors,
+} from '@tandem/sync-core';
+import type { GraphQLContext } from '../../context.js';
+import { InvalidInputError } from '../../errors/invalid-input.error.js';
+import { builder } from '../builder.js';
+import { parseId } from '../ids.js';
+import { SideEnum } from './enums.js';
+import { COMMON_ERRORS } from './errors.js';
+import { type SyncErrorFilterArg, SyncErrorFilterInput, toSyncErrorFilter } from './sync-error-filter.js';
+import { SyncJobRef } from './sync-job.js';
+
+/**
+ * The triage mutations of the errors page, over sync-core's actions. Each takes `ids` or `filter`
+ * (exactly one), is atomic per item, and answers per item: what was asked, what succeeded, and why each
+ * failure failed. Refusals of the whole call (both/neither, too many ids, a bad id) are typed errors and
+ * change nothing.
+ */
+
+const ActionFailureRef = builder.objectRef<ActionResult['failures'][number]>('SyncErrorActionFailure').implement({
+  fields: (t) => ({
+    errorId: t.id({ description: 'The SyncError id.', resolve: (f) => encodeGlobalID('SyncError', f.errorId) }),
+    code: t.exposeString('code', { description: 'NOT_FOUND, NOT_OPEN, ACTION_NOT_APPLICABLE, WRITE_FAILED, …' }),
+    reason: t.exposeString('reason'),
+  }),
+});
+
+const ActionResultRef = builder.objectRef<ActionResult>('SyncErrorActionResult').implement({
+  description: 'Per-item outcome of a triage action.',
+  fields: (t) => ({
+    requested: t.exposeInt('requested'),
+    succeeded: t.exposeInt('succeeded'),
+    failed: t.exposeInt('failed'),
+    failures: t.field({
+      type: [ActionFailureRef],
+      description: 'One per failed item (the first 1,000; `failed` counts them all).',
+      resolve: (r) => r.failures,
+    }),
+    jobs: t.field({
+      type: [SyncJobRef],
+      description: 'Jobs queued by the action (retry with runNow).',
+      resolve: (r) => r.jobIds,
+    }),
+  }),
+});
+
+const RetentionResultRef = builder.objectRef<RetentionResult>('RetentionResult').implement({
+  fields: (t) => ({
+    jobs: t.exposeInt('jobs'),
+    errors: t.exposeInt('errors'),
+    logEntries: t.exposeInt('logEntries'),
+  }),
+});
+
+const FieldWinnerInput = builder.inputType('FieldWinnerInput', {
+  fields: (t) => ({
+    field: t.string({ required: true }),
+    winner: t.field({ type: SideEnum, required: true }),
+  }),
+});
+
+/** `ids` xor `filter`, checked before anything is read: a refused call changes nothing. */
+export function toSelection(
+  ids: readonly (string | number)[] | null | undefined,
+  filter: SyncErrorFilterArg | null | undefined,
+): ErrorSelection {
+  if ((ids == null) === (filter == null))
+    throw new InvalidInputError('ids, filter', 'give exactly one of ids and filter');
+  if (ids != null) {
+    if (ids.length === 0) throw new InvalidInputError('ids', 'is empty');
+    if (ids.length > MAX_IDS_PER_CALL) {
+      throw new InvalidInputError('ids', `at most ${MAX_IDS_PER_CALL} ids per call; use a filter for more`);
+    }
+    return { ids: ids.map((id) => parseId('SyncError', String(id))) };
+  }
+  return { filter: toSyncErrorFilter(filter) };
+}
+
+function actionContext(context: GraphQLContext): ActionContext {
+  const { store, connectors, events, queue } = context.services;
+  return { store, connectors, events, queue, actor: context.caller?.name ?? 'api' };
+}
+
+/** sync-core refuses bad input with its own InvalidInputError; the API reports it as its typed one. */
+async function act<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof CoreInvalidInputError) throw new InvalidInputError(error.field, error.message);
+    throw error;
+  }
+}
+
+const selectionArgs = (t: Parameters<Parameters<typeof builder.mutationFields>[0]>[0]) => ({
+  ids: t.arg.idList({ description: `SyncError ids (at most ${MAX_IDS_PER_CALL}); or give filter.` }),
+  filter: t.arg({ type: SyncErrorFilterInput, description: 'Every OPEN error matching it; or give ids.' }),
+});
+
+builder.mutationFields((t) => ({
+  retrySyncErrors: t.field({
+    type: ActionResultRef,
+    authScopes: { operator: true },
+    errors: { types: COMMON_ERRORS },
+    description: 'Release the couplings so the next job includes them; runNow queues that job at once.',
+    args: { ...selectionArgs(t), runNow: t.arg.boolean() },
+    resolve: (_root, args, context) =>
+      act(() =>
+        retrySyncErrors(actionContext(context), toSelection(args.ids, args.filter), { runNow: args.runNow ?? false }),
+      ),
+  }),
+  retryAllSyncErrors: t.field({
+    type: ActionResultRef,
+    authScopes: { operator: true },
+    errors: { types: COMMON_ERRORS },
+    description: 'Retry every open error matching the filter (all open errors without one).',
+    args: { filter: t.arg({ type: SyncErrorFilterInput }), runNow: t.arg.boolean() },
+    resolve: (_root, args, context) =>
+      act(() =>
+        retryAllSyncErrors(actionContext(context), toSyncErrorFilter(args.filter), { runNow: args.runNow ?? false }),
+      ),
+  }),
+  synchronizeSyncErrors: t.field({
+    type: ActionResultRef,
+    authScopes: { operator: true },
+    errors: { types: COMMON_ERRORS },
+    description: 'Resolve conflicts and write failures now: `winner` wins, except fields named in fieldWinners.',
+    args: {
+      ...selectionArgs(t),
+      winner: t.arg({ type: SideEnum, required: true }),
+      fieldWinners: t.arg({ type: [FieldWinnerInput] }),
+    },
+    resolve: (_root, args, context) =>
+      act(() =>
+        synchronizeSyncErrors(actionContext(context), toSelection(args.ids, args.filter), {
+          winner: args.winner,
+          fieldWinners: args.fieldWinners ?? [],
+        }),
+      ),
+  }),
+  restoreRecords: t.field({
+    type: ActionResultRef,
+    authScopes: { operator: true },
+    errors: { types: COMMON_ERRORS },
+    description: 'Re-create deleted records from the other side and couple them again.',
+    args: selectionArgs(t),
+    resolve: (_root, args, context) =>
+      act(() => restoreRecords(actionContext(context), toSelection(args.ids, args.filter))),
+  }),
+  deleteRecords: t.field({
+    type: ActionResultRef,
+    authScopes: { operator: true },
+    errors: { types: COMMON_ERRORS },
+    description: 'Delete the record where it still exists and remove the coupling.',
+    args: selectionArgs(t),
+    resolve: (_root, args, context) =>
+      act(() => deleteRecords(actionContext(context), toSelection(args.ids, args.filter))),
+  }),
+  removeCouplings: t.field({
+    type: ActionResultRef,
+    authScopes: { operator: true },
+    errors: { types: COMMON_ERRORS },
+    description: 'Uncouple: the records no longer sync; the errors resolve.',
+    args: selectionArgs(t),
+    resolve: (_root, args, context) =>
+      act(() => removeCouplings(actionContext(context), toSelection(args.ids, args.filter))),
+  }),
+  deleteSyncEntriesOlderThan: t.field({
+    type: RetentionResultRef,
+    authScopes: { admin: true },
+    errors: { types: COMMON_ERRORS },
+    description: 'Retention: delete log entries, resolved errors and finished jobs older than `days` days (ADMIN).',
+    args: { days: t.arg.int({ required: true }) },
+    resolve: (_root, args, context) => act(() => deleteSyncEntriesOlderThan(actionContext(context), args.days)),
+  }),
+}));

@@ -1,0 +1,130 @@
+import {
+  type SyncError,
+  type SyncErrorFilter,
+  type SyncErrorKind,
+  SyncErrorSchema,
+  whereSyncErrorFilter,
+} from '@tandem/sync-core';
+import { builder } from '../builder.js';
+import { parseId } from '../ids.js';
+import { listPage } from '../list-query.js';
+import { loadByIds } from '../loaders.js';
+import { countedConnection, forwardArgs } from './connection.js';
+import { CouplingRef } from './coupling.js';
+import { SyncErrorKindEnum, SyncErrorStatusEnum } from './enums.js';
+import { COMMON_ERRORS } from './errors.js';
+import { SyncErrorFilterInput, toSyncErrorFilter } from './sync-error-filter.js';
+import { SyncJobRef } from './sync-job.js';
+import { TableMappingRef } from './table-mapping.js';
+
+export const SyncErrorRef = builder.loadableNodeRef('SyncError', {
+  id: { resolve: (error: SyncError) => error.id, parse: (id) => Number(id) },
+  load: (ids: number[], context) => loadByIds<SyncError>(context.em, SyncErrorSchema, 'SyncError', ids),
+});
+
+/** The triage actions of DESIGN.md's errors page. */
+const SyncErrorActionEnum = builder.enumType('SyncErrorAction', {
+  values: ['REMOVE_COUPLING', 'RETRY', 'SYNCHRONIZE', 'RESTORE_RECORDS', 'DELETE_RECORDS'] as const,
+});
+type SyncErrorAction = (typeof SyncErrorActionEnum)['$inferType'];
+
+/** Which actions DESIGN.md's table allows for an error's kind (none once it is resolved). */
+export function applicableActions(kind: SyncErrorKind, open: boolean): SyncErrorAction[] {
+  if (!open) return [];
+  switch (kind) {
+    case 'UPDATE_CONFLICT':
+    case 'WRITE_FAILED':
+      return ['RETRY', 'SYNCHRONIZE', 'REMOVE_COUPLING'];
+    case 'LOCAL_RECORD_DELETED':
+    case 'INTEGRATION_RECORD_DELETED':
+      return ['RESTORE_RECORDS', 'DELETE_RECORDS', 'REMOVE_COUPLING'];
+  }
+}
+
+function conflictingFields(error: SyncError): string[] {
+  if (!error.fields) return [];
+  try {
+    const parsed: unknown = JSON.parse(error.fields);
+    return Array.isArray(parsed) ? parsed.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+SyncErrorRef.implement({
+  description: 'One record that could not be synchronized and waits for triage.',
+  fields: (t) => ({
+    kind: t.field({ type: SyncErrorKindEnum, resolve: (error) => error.kind }),
+    status: t.field({ type: SyncErrorStatusEnum, resolve: (error) => error.status }),
+    message: t.exposeString('message'),
+    detail: t.exposeString('detail', { nullable: true }),
+    localId: t.exposeString('localId', { nullable: true }),
+    integrationId: t.exposeString('integrationId', { nullable: true }),
+    conflictingFields: t.stringList({
+      description: 'UPDATE_CONFLICT: the local names of the fields changed on both sides.',
+      resolve: conflictingFields,
+    }),
+    occurredAt: t.field({ type: 'DateTime', resolve: (error) => error.occurredAt }),
+    resolvedAt: t.field({ type: 'DateTime', nullable: true, resolve: (error) => error.resolvedAt ?? null }),
+    resolvedBy: t.exposeString('resolvedBy', { nullable: true }),
+    resolution: t.exposeString('resolution', { nullable: true }),
+    actions: t.field({
+      type: [SyncErrorActionEnum],
+      description: 'The triage actions that apply to this error now.',
+      resolve: (error) => applicableActions(error.kind, error.status === 'OPEN'),
+    }),
+    mapping: t.field({ type: TableMappingRef, resolve: (error) => error.mappingId }),
+    coupling: t.field({ type: CouplingRef, nullable: true, resolve: (error) => error.couplingId ?? null }),
+    job: t.field({ type: SyncJobRef, nullable: true, resolve: (error) => error.jobId ?? null }),
+  }),
+});
+
+export const SyncErrorConnection = countedConnection('SyncErrorConnection', SyncErrorRef);
+
+type Em = Parameters<typeof listPage>[0];
+
+/** Errors matching a filter, newest first (by when they occurred). */
+export function listSyncErrors(
+  em: Em,
+  filter: SyncErrorFilter,
+  first: number | null | undefined,
+  after: string | null | undefined,
+) {
+  return listPage<SyncError>(em, {
+    list: 'errors',
+    table: 'sync_error',
+    entity: SyncErrorSchema,
+    columns: ['occurred_at', 'id'],
+    key: (error) => [error.occurredAt, error.id],
+    where: (query) => whereSyncErrorFilter(query, filter),
+    first,
+    after,
+  });
+}
+
+builder.queryFields((t) => ({
+  syncErrors: t.field({
+    type: SyncErrorConnection,
+    authScopes: { viewer: true },
+    description: 'Errors matching the filter, newest first (by when they occurred).',
+    args: { filter: t.arg({ type: SyncErrorFilterInput }), ...forwardArgs(t.arg) },
+    resolve: (_root, args, context) =>
+      listSyncErrors(context.em, toSyncErrorFilter(args.filter), args.first, args.after),
+  }),
+  syncError: t.field({
+    type: SyncErrorRef,
+    authScopes: { viewer: true },
+    errors: { types: COMMON_ERRORS },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) => SyncErrorRef.getDataloader(context).load(parseId('SyncError', String(args.id))),
+  }),
+}));
+
+builder.objectField(SyncJobRef, 'errors', (t) =>
+  t.field({
+    type: SyncErrorConnection,
+    description: 'The errors this job opened, newest first.',
+    args: forwardArgs(t.arg),
+    resolve: (job, args, context) => listSyncErrors(context.em, { jobId: job.id }, args.first, args.after),
+  }),
+);

@@ -1,0 +1,88 @@
+import { type SyncLogEntry, SyncLogEntrySchema } from '@tandem/sync-core';
+import { builder } from '../builder.js';
+import { parseId } from '../ids.js';
+import { listPage } from '../list-query.js';
+import { countedConnection, forwardArgs } from './connection.js';
+import { CouplingRef } from './coupling.js';
+import { SideEnum, SyncLogActionEnum } from './enums.js';
+import { SyncJobRef } from './sync-job.js';
+import { TableMappingRef } from './table-mapping.js';
+
+interface FieldChangeShape {
+  side: string;
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+const FieldChangeRef = builder.objectRef<FieldChangeShape>('FieldChange').implement({
+  description: 'One field written on one side: its value before and after (as JSON).',
+  fields: (t) => ({
+    side: t.string({ description: 'The side that was written: LOCAL or INTEGRATION.', resolve: (c) => c.side }),
+    field: t.exposeString('field'),
+    before: t.string({ nullable: true, resolve: (c) => (c.before === undefined ? null : JSON.stringify(c.before)) }),
+    after: t.string({ nullable: true, resolve: (c) => (c.after === undefined ? null : JSON.stringify(c.after)) }),
+  }),
+});
+
+function parseChanges(entry: SyncLogEntry): FieldChangeShape[] {
+  if (!entry.changes) return [];
+  try {
+    const parsed: unknown = JSON.parse(entry.changes);
+    return Array.isArray(parsed) ? (parsed as FieldChangeShape[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export const SyncLogEntryRef = builder.node(builder.objectRef<SyncLogEntry>('SyncLogEntry'), {
+  id: { resolve: (entry: SyncLogEntry) => entry.id, parse: (id) => Number(id) },
+  loadOne: (id, context) => context.em.findOne(SyncLogEntrySchema, { id }),
+  description: 'What one job or action did to one coupling.',
+  fields: (t) => ({
+    mapping: t.field({ type: TableMappingRef, resolve: (entry) => entry.mappingId }),
+    coupling: t.field({ type: CouplingRef, nullable: true, resolve: (entry) => entry.couplingId ?? null }),
+    job: t.field({ type: SyncJobRef, nullable: true, resolve: (entry) => entry.jobId ?? null }),
+    localId: t.exposeString('localId', { nullable: true }),
+    integrationId: t.exposeString('integrationId', { nullable: true }),
+    occurredAt: t.field({ type: 'DateTime', resolve: (entry) => entry.occurredAt }),
+    direction: t.exposeString('direction', {
+      nullable: true,
+      description: 'TO_INTEGRATION, FROM_INTEGRATION, BIDIRECTIONAL, or null when no data moved.',
+    }),
+    action: t.field({ type: SyncLogActionEnum, resolve: (entry) => entry.action }),
+    changes: t.field({ type: [FieldChangeRef], resolve: parseChanges }),
+    message: t.exposeString('message', { nullable: true }),
+    actor: t.exposeString('actor', { description: '"job" for the engine, else the API key that acted.' }),
+  }),
+});
+
+export const SyncLogEntryConnection = countedConnection('SyncLogEntryConnection', SyncLogEntryRef);
+
+builder.queryFields((t) => ({
+  recordSyncLog: t.field({
+    type: SyncLogEntryConnection,
+    authScopes: { viewer: true },
+    description: "One record's sync history, newest first.",
+    args: {
+      mappingId: t.arg.id({ required: true }),
+      side: t.arg({ type: SideEnum, required: true }),
+      recordId: t.arg.string({ required: true }),
+      ...forwardArgs(t.arg),
+    },
+    resolve: (_root, args, context) => {
+      const mappingId = parseId('TableMapping', String(args.mappingId));
+      const column = args.side === 'LOCAL' ? 'local_id' : 'integration_id';
+      return listPage<SyncLogEntry>(context.em, {
+        list: 'log',
+        table: 'sync_log_entry',
+        entity: SyncLogEntrySchema,
+        columns: ['id'],
+        key: (entry) => [entry.id],
+        where: (query) => query.where('mapping_id', mappingId).where(column, args.recordId),
+        first: args.first,
+        after: args.after,
+      });
+    },
+  }),
+}));

@@ -1,0 +1,261 @@
+import {
+  type FieldMapping,
+  FieldMappingSchema,
+  MappingDefinitionError,
+  saveTableMapping,
+  type TableMapping,
+  type TableMappingInput,
+  TableMappingSchema,
+} from '@tandem/sync-core';
+import { NotFoundError } from '../../errors/not-found.error.js';
+import { builder } from '../builder.js';
+import { parseId } from '../ids.js';
+import { loadByIds } from '../loaders.js';
+import { DeletionConflictResolutionEnum, SyncDirectionEnum, UpdateConflictResolutionEnum } from './enums.js';
+import { COMMON_ERRORS, ErrorInterface } from './errors.js';
+
+/** One local table ↔ one integration table. Loaded in batches: a page of errors asks for its mappings once. */
+export const TableMappingRef = builder.loadableNodeRef('TableMapping', {
+  id: { resolve: (mapping: TableMapping) => mapping.id, parse: (id) => Number(id) },
+  load: (ids: number[], context) => loadByIds<TableMapping>(context.em, TableMappingSchema, 'TableMapping', ids),
+});
+
+const FieldMappingRef = builder.objectRef<FieldMapping>('FieldMapping').implement({
+  description: 'One local field ↔ one integration field of a table mapping.',
+  fields: (t) => ({
+    localField: t.exposeString('localField'),
+    integrationField: t.exposeString('integrationField'),
+    direction: t.field({
+      type: SyncDirectionEnum,
+      nullable: true,
+      description: "Null: the mapping's direction.",
+      resolve: (field) => field.direction ?? null,
+    }),
+    constantValue: t.string({
+      nullable: true,
+      description: 'JSON of the constant written instead of the source value.',
+      resolve: (field) => field.constantValue ?? null,
+    }),
+    transform: t.string({ nullable: true, resolve: (field) => field.transform ?? null }),
+    enabled: t.exposeBoolean('enabled'),
+    useForMatch: t.exposeBoolean('useForMatch'),
+    matchPriority: t.exposeInt('matchPriority'),
+    caseSensitive: t.exposeBoolean('caseSensitive'),
+    clearValueOnFailedSync: t.exposeBoolean('clearValueOnFailedSync'),
+  }),
+});
+
+interface SideShape {
+  connector: string;
+  table: string;
+  id: string;
+  modifiedOn: string;
+  filter: string | null;
+  externalKey: string | null;
+}
+
+const MappingSideRef = builder.objectRef<SideShape>('MappingSide').implement({
+  description: 'Where one side of a mapping lives: the connector, the table and its id and modified-on columns.',
+  fields: (t) => ({
+    connector: t.exposeString('connector'),
+    table: t.exposeString('table'),
+    id: t.exposeString('id', { description: 'The id column.' }),
+    modifiedOn: t.exposeString('modifiedOn', { description: 'The modified-on column.' }),
+    filter: t.exposeString('filter', { nullable: true }),
+    externalKey: t.exposeString('externalKey', {
+      nullable: true,
+      description: 'Integration side only: the column that holds the local id.',
+    }),
+  }),
+});
+
+TableMappingRef.implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    local: t.field({
+      type: MappingSideRef,
+      resolve: (m) => ({
+        connector: m.localConnector,
+        table: m.localTable,
+        id: m.localIdColumn,
+        modifiedOn: m.localModifiedColumn,
+        filter: m.localFilter ?? null,
+        externalKey: null,
+      }),
+    }),
+    integration: t.field({
+      type: MappingSideRef,
+      resolve: (m) => ({
+        connector: m.integrationConnector,
+        table: m.integrationTable,
+        id: m.integrationIdColumn,
+        modifiedOn: m.integrationModifiedColumn,
+        filter: m.integrationFilter ?? null,
+        externalKey: m.integrationExternalKey ?? null,
+      }),
+    }),
+    direction: t.field({ type: SyncDirectionEnum, resolve: (m) => m.direction }),
+    syncOnlyCoupledRecords: t.exposeBoolean('syncOnlyCoupledRecords'),
+    createNewIfNoMatch: t.exposeBoolean('createNewIfNoMatch'),
+    updateConflictResolution: t.field({
+      type: UpdateConflictResolutionEnum,
+      resolve: (m) => m.updateConflictResolution,
+    }),
+    deletionConflictResolution: t.field({
+      type: DeletionConflictResolutionEnum,
+      resolve: (m) => m.deletionConflictResolution,
+    }),
+    scheduleSeconds: t.exposeInt('scheduleSeconds', { description: '0: the mapping runs only by hand.' }),
+    enabled: t.exposeBoolean('enabled'),
+    parkAfterFailures: t.exposeInt('parkAfterFailures'),
+    createdAt: t.field({ type: 'DateTime', resolve: (m) => m.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (m) => m.updatedAt }),
+    fields: t.loadableGroup({
+      type: FieldMappingRef,
+      description: 'Field mappings in their configured order.',
+      load: (ids: number[], context) =>
+        context.em.find(
+          FieldMappingSchema,
+          { mappingId: { $in: ids } },
+          { orderBy: { mappingId: 'asc', position: 'asc' } },
+        ),
+      group: (field) => field.mappingId,
+      resolve: (m) => m.id,
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  tableMappings: t.field({
+    type: [TableMappingRef],
+    authScopes: { viewer: true },
+    resolve: (_root, _args, context) => context.em.find(TableMappingSchema, {}, { orderBy: { name: 'asc' } }),
+  }),
+}));
+
+// ——— updateTableMapping (ADMIN) ———
+
+builder.objectType(MappingDefinitionError, {
+  name: 'InvalidMappingError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ field: t.exposeString('field', { nullable: true }) }),
+});
+
+const FieldMappingInput = builder.inputType('FieldMappingInput', {
+  fields: (t) => ({
+    local: t.string({ required: true }),
+    integration: t.string({ required: true }),
+    direction: t.field({ type: SyncDirectionEnum }),
+    constantValue: t.string({ description: 'JSON of a constant to write instead of the source value.' }),
+    transform: t.string(),
+    enabled: t.boolean(),
+    match: t.boolean(),
+    matchPriority: t.int(),
+    caseSensitive: t.boolean(),
+    clearValueOnFailedSync: t.boolean(),
+  }),
+});
+
+const TableMappingPatch = builder.inputType('TableMappingPatch', {
+  description: 'What an admin may change; omitted fields keep their value. `fields` replaces the whole list.',
+  fields: (t) => ({
+    direction: t.field({ type: SyncDirectionEnum }),
+    syncOnlyCoupledRecords: t.boolean(),
+    createNewIfNoMatch: t.boolean(),
+    updateConflictResolution: t.field({ type: UpdateConflictResolutionEnum }),
+    deletionConflictResolution: t.field({ type: DeletionConflictResolutionEnum }),
+    scheduleSeconds: t.int(),
+    enabled: t.boolean(),
+    parkAfterFailures: t.int(),
+    localFilter: t.string(),
+    integrationFilter: t.string(),
+    fields: t.field({ type: [FieldMappingInput] }),
+  }),
+});
+
+const UpdateTableMappingPayload = builder.objectRef<{ mapping: TableMapping }>('UpdateTableMappingPayload').implement({
+  fields: (t) => ({ mapping: t.field({ type: TableMappingRef, resolve: (payload) => payload.mapping }) }),
+});
+
+function parseConstant(json: string | null | undefined, field: string, mapping: string): unknown {
+  if (json == null) return undefined;
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new MappingDefinitionError(mapping, field, 'constantValue is not valid JSON');
+  }
+}
+
+builder.mutationFields((t) => ({
+  updateTableMapping: t.field({
+    type: UpdateTableMappingPayload,
+    authScopes: { admin: true },
+    errors: { types: [...COMMON_ERRORS, MappingDefinitionError] },
+    args: { id: t.arg.id({ required: true }), patch: t.arg({ type: TableMappingPatch, required: true }) },
+    resolve: async (_root, { id, patch }, context) => {
+      const mappingId = parseId('TableMapping', String(id));
+      const em = context.em;
+      const mapping = await em.findOne(TableMappingSchema, { id: mappingId });
+      if (!mapping) throw new NotFoundError('TableMapping', String(id));
+      const current = await em.find(FieldMappingSchema, { mappingId }, { orderBy: { position: 'asc' } });
+      const keep = <T>(value: T | null | undefined, fallback: T): T => (value == null ? fallback : value);
+      const input: TableMappingInput = {
+        name: mapping.name,
+        local: {
+          connector: mapping.localConnector,
+          table: mapping.localTable,
+          id: mapping.localIdColumn,
+          modifiedOn: mapping.localModifiedColumn,
+          filter: (patch.localFilter === undefined ? mapping.localFilter : patch.localFilter) || undefined,
+        },
+        integration: {
+          connector: mapping.integrationConnector,
+          table: mapping.integrationTable,
+          id: mapping.integrationIdColumn,
+          modifiedOn: mapping.integrationModifiedColumn,
+          externalKey: mapping.integrationExternalKey ?? undefined,
+          filter:
+            (patch.integrationFilter === undefined ? mapping.integrationFilter : patch.integrationFilter) || undefined,
+        },
+        direction: keep(patch.direction, mapping.direction),
+        syncOnlyCoupledRecords: keep(patch.syncOnlyCoupledRecords, mapping.syncOnlyCoupledRecords),
+        createNewIfNoMatch: keep(patch.createNewIfNoMatch, mapping.createNewIfNoMatch),
+        updateConflictResolution: keep(patch.updateConflictResolution, mapping.updateConflictResolution),
+        deletionConflictResolution: keep(patch.deletionConflictResolution, mapping.deletionConflictResolution),
+        scheduleSeconds: keep(patch.scheduleSeconds, mapping.scheduleSeconds),
+        enabled: keep(patch.enabled, mapping.enabled),
+        parkAfterFailures: keep(patch.parkAfterFailures, mapping.parkAfterFailures),
+        fields: patch.fields
+          ? patch.fields.map((field) => ({
+              local: field.local,
+              integration: field.integration,
+              direction: field.direction ?? undefined,
+              constant: parseConstant(field.constantValue, field.local, mapping.name),
+              transform: field.transform ?? undefined,
+              enabled: field.enabled ?? undefined,
+              match: field.match ?? undefined,
+              matchPriority: field.matchPriority ?? undefined,
+              caseSensitive: field.caseSensitive ?? undefined,
+              clearValueOnFailedSync: field.clearValueOnFailedSync ?? undefined,
+            }))
+          : current.map((field) => ({
+              local: field.localField,
+              integration: field.integrationField,
+              direction: field.direction ?? undefined,
+              constant: field.constantValue == null ? undefined : JSON.parse(field.constantValue),
+              transform: field.transform ?? undefined,
+              enabled: field.enabled,
+              match: field.useForMatch,
+              matchPriority: field.matchPriority,
+              caseSensitive: field.caseSensitive,
+              clearValueOnFailedSync: field.clearValueOnFailedSync,
+            })),
+      };
+      await saveTableMapping(em, input);
+      // Schedules are kept by the queue: re-read them so a changed interval or enabled flag applies now.
+      await context.services.queue.syncSchedules?.();
+      em.clear();
+      return { mapping: await em.findOneOrFail(TableMappingSchema, { id: mappingId }) };
+    },
+  }),
+}));

@@ -1,0 +1,46 @@
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+/**
+ * What one request may ask for (stated in docs/API.md). Sized for the admin console's deepest screen —
+ * an errors page with mapping, coupling and job — with room to spare, and far below what would hurt.
+ */
+export const LIMITS = {
+  /** Bytes of an HTTP request body (HTTP 413 above). */
+  maxRequestBodyBytes: 100_000,
+  /** Lexer tokens of a document. */
+  maxTokens: 2_000,
+  /** Nesting of selections (fragments flattened). */
+  maxDepth: 12,
+  /** Aliased fields in a document. */
+  maxAliases: 15,
+  /** Directives in a document. */
+  maxDirectives: 20,
+  /** graphql-armor cost: 2 per object, 1 per scalar, ×1.5 per level of depth. */
+  maxCost: 5_000,
+} as const;
+
+/** graphql-armor's limits, with their messages kept (a client should know which limit it hit). */
+export function limitPlugins(): Plugin[] {
+  return [
+    maxTokensPlugin({ n: LIMITS.maxTokens, exposeLimits: true }),
+    maxDepthPlugin({ n: LIMITS.maxDepth, exposeLimits: true, flattenFragments: true }),
+    maxAliasesPlugin({ n: LIMITS.maxAliases, exposeLimits: true }),
+    maxDirectivesPlugin({ n: LIMITS.maxDirectives, exposeLimits: true }),
+    costLimitPlugin({ maxCost: LIMITS.maxCost, exposeLimits: true }),
+  ] as Plugin[];
+}
+
+/** Refuses `__schema` / `__type` (production default): the schema is for developers, not for scanners. */
+export function disableIntrospection(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
+}

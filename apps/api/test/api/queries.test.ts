@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql, runJob, startTestApi, type TestApi } from './helpers.js';
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  await runJob(api, api.mappings.customers!);
+  await runJob(api, api.mappings.items!);
+});
+afterAll(() => api.close());
+
+describe('queries', () => {
+  it('answers with application/graphql-response+json and lists the mappings with their fields', async () => {
+    const res = await gql(
+      api,
+      api.keys.VIEWER,
+      '{ tableMappings { id name direction scheduleSeconds fields { localField integrationField } } viewer { name role } }',
+    );
+    expect(res.status).toBe(200);
+    expect(res.contentType).toContain('application/graphql-response+json');
+    expect(res.body.errors).toBeUndefined();
+    const data = res.body.data as { tableMappings: { name: string; fields: unknown[] }[]; viewer: unknown };
+    expect(data.tableMappings.map((m) => m.name)).toEqual(['customers', 'items']);
+    expect(data.tableMappings[0]!.fields).toHaveLength(4);
+    expect(data.viewer).toEqual({ name: 'test-viewer', role: 'VIEWER' });
+  });
+
+  it('pages jobs and errors newest first with keyset cursors and totalCount', async () => {
+    const jobs = await gql<{
+      syncJobs: { totalCount: number; edges: { node: { status: string; mapping: { name: string } } }[] };
+    }>(
+      api,
+      api.keys.VIEWER,
+      '{ syncJobs(first: 1) { totalCount edges { node { status mapping { name } } } pageInfo { hasNextPage endCursor } } }',
+    );
+    expect(jobs.body.errors).toBeUndefined();
+    expect(jobs.body.data!.syncJobs.totalCount).toBe(2);
+    expect(jobs.body.data!.syncJobs.edges[0]!.node.mapping.name).toBe('items');
+
+    const query = `query($after: String) { syncErrors(first: 1, after: $after) {
+      totalCount edges { cursor node { id kind status message occurredAt mapping { name } job { id } actions } }
+      pageInfo { hasNextPage endCursor } } }`;
+    type Errors = {
+      syncErrors: {
+        totalCount: number;
+        edges: { node: { id: string; occurredAt: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
+    const seen: string[] = [];
+    let after: string | null = null;
+    let total = 0;
+    do {
+      const page: Awaited<ReturnType<typeof gql<Errors>>> = await gql<Errors>(api, api.keys.VIEWER, query, { after });
+      expect(page.body.errors).toBeUndefined();
+      total = page.body.data!.syncErrors.totalCount;
+      seen.push(...page.body.data!.syncErrors.edges.map((e) => e.node.id));
+      after = page.body.data!.syncErrors.pageInfo.hasNextPage ? page.body.data!.syncErrors.pageInfo.endCursor : null;
+    } while (after);
+    expect(total).toBeGreaterThan(0);
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+  });
+});
