@@ -1,3 +1,4 @@
+import { removeCouplingBulk, restoreBulk, retryAll } from './actions.bench.js';
 import { incremental } from './incremental.bench.js';
 import { initialSync } from './initial-sync.bench.js';
 
@@ -8,6 +9,9 @@ import { initialSync } from './initial-sync.bench.js';
 const SCENARIOS: Record<string, () => Promise<string>> = {
   'initial-sync': initialSync,
   incremental,
+  'retry-all': retryAll,
+  'remove-coupling-bulk': removeCouplingBulk,
+  'restore-bulk': restoreBulk,
 };
 
 // pnpm may pass a literal `--` through before the forwarded arguments.

@@ -1,0 +1,37 @@
+import { deleteSyncEntriesOlderThan } from '../actions/retention.action.js';
+import type { Store } from '../db/orm.js';
+
+/**
+ * The retention policy on a schedule: every `everyMs` (default daily, and once shortly after start),
+ * deletes log entries, resolved errors and finished jobs older than `days`. Failures are reported to
+ * `onError` and retried at the next tick; they never stop the process.
+ */
+export class RetentionSchedule {
+  private timer: NodeJS.Timeout | null = null;
+  private first: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly days: number,
+    private readonly options: { everyMs?: number; firstAfterMs?: number; onError?: (error: unknown) => void } = {},
+  ) {}
+
+  start(): void {
+    const run = () => {
+      deleteSyncEntriesOlderThan({ store: this.store }, this.days).catch((error) =>
+        (this.options.onError ?? console.error)(error),
+      );
+    };
+    this.first = setTimeout(run, this.options.firstAfterMs ?? 60_000);
+    this.timer = setInterval(run, this.options.everyMs ?? 86_400_000);
+    this.first.unref();
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.first) clearTimeout(this.first);
+    if (this.timer) clearInterval(this.timer);
+    this.first = null;
+    this.timer = null;
+  }
+}
