@@ -2,17 +2,21 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createStore, type SyncJobSnapshot, TandemError } from '@tandem/sync-core';
+import { ensureAdminKey } from './auth/api-keys.js';
 import type { TandemConfig } from './config/config.schema.js';
 import { loadConfig } from './config/load-config.js';
 import { demoConfig, ensureDemoApps } from './demo/demo-apps.js';
+import { bridgeEvents } from './pubsub.js';
 import { startRuntime } from './runtime/tandem-runtime.js';
+import { startApiServer } from './server.js';
+import { createApi } from './yoga.js';
 
 /**
  * `tandem` — the command line. Exit codes: 0 done, 1 the work failed (a FAILED job), 2 bad usage or an
  * invalid config (the message names the key), 3 something unexpected.
  */
 const USAGE = `usage: tandem <command> [--config PATH]
-  start                 migrate, then run scheduled jobs (no config file: the demo)
+  start                 migrate, run scheduled jobs and serve the GraphQL API (no config file: the demo)
   check-config          validate the config and exit
   migrate               bring the database schema up to date and exit
   sync run MAPPING      run one job of a mapping now and print its outcome [--full]`;
@@ -68,13 +72,31 @@ async function start(config: TandemConfig): Promise<number> {
   runtime.events.subscribe((event) => {
     if (event.type === 'syncJobChanged' && isFinal(event.job)) console.log(describeJob(event.job));
   });
+  // The first start (or one after every admin key was revoked) creates an admin key; it is shown this once.
+  const adminKey = await ensureAdminKey(runtime.store.em());
+  if (adminKey) console.log(`Admin API key: ${adminKey}`);
+  const { pubsub, detach } = bridgeEvents(runtime.events);
+  const services = {
+    store: runtime.store,
+    queue: runtime.queue,
+    connectors: runtime.connectors,
+    events: runtime.events,
+    pubsub,
+  };
+  const server = await startApiServer(createApi(services), services, {
+    port: config.server.port,
+    host: config.server.host,
+  });
   console.log(`Tandem is running: ${config.mappings.length} mappings, database ${config.database.url}`);
+  console.log(`GraphQL API: ${server.url}/graphql`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   console.log('stopping: finishing the running job…');
+  await server.close();
+  detach();
   await runtime.close();
   return 0;
 }

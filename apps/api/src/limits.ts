@@ -21,8 +21,8 @@ export const LIMITS = {
   maxAliases: 15,
   /** Directives in a document. */
   maxDirectives: 20,
-  /** graphql-armor cost: 2 per object, 1 per scalar, ×1.5 per level of depth. */
-  maxCost: 5_000,
+  /** graphql-armor cost: 2 per object, 1 per scalar, ×1.5 per level, × `first` of a list (a rich page of 50 errors ≈ 7,500). */
+  maxCost: 20_000,
 } as const;
 
 /** graphql-armor's limits, with their messages kept (a client should know which limit it hit). */

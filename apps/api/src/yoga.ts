@@ -69,11 +69,9 @@ function useGate(services: ApiServices, callers: WeakMap<Request, Caller>): Plug
 function maskError(error: unknown, message: string, isDev?: boolean): Error {
   const original = error instanceof GraphQLError ? error.originalError : error;
   if (original instanceof ApiError && error instanceof GraphQLError) {
-    return new GraphQLError(original.message, {
-      nodes: error.nodes,
-      path: error.path,
-      extensions: { code: original.code },
-    });
+    // The same object, with its code added: yoga logs only errors it had to replace (the unexpected ones).
+    (error as { extensions: Record<string, unknown> }).extensions = { ...error.extensions, code: original.code };
+    return error;
   }
   return defaultMaskError(error, message, isDev);
 }
