@@ -166,46 +166,136 @@ export class SqlTableConnector implements TableConnector {
     return results;
   }
 
+  /**
+   * Rows that set the same columns go in one `UPDATE … FROM (VALUES …)` statement per chunk: one
+   * statement instead of one per row. When the app refuses such a statement (a constraint, a bad value),
+   * its rows are written one by one, so that only the bad rows fail. The same id twice in one call is
+   * written row by row too: its second write must be later than its first.
+   */
   async update(rows: readonly UpdateRow[]): Promise<WriteResult[]> {
     const layout = await this.layout();
-    const { modifiedOn } = layout;
     return this.client.transaction(async (tx) => {
-      const previous = modifiedOn.needsPrevious
+      const previous = layout.modifiedOn.needsPrevious
         ? await this.modifiedByIds(
             tx,
             layout,
             rows.map((r) => r.id),
           )
         : new Map<string, number>();
-      const results: WriteResult[] = [];
-      for (const row of rows) {
+      const results: WriteResult[] = new Array(rows.length);
+      const groups = new Map<string, number[]>();
+      const seen = new Set<string>();
+      const singles: number[] = [];
+      rows.forEach((row, index) => {
         const unknown = this.unknownColumn(layout, row.values);
         if (unknown) {
-          results.push(unknown);
-          continue;
+          results[index] = unknown;
+          return;
         }
-        const columns = this.writableColumns(row.values);
-        const assignments = [
-          ...columns.map((c) => `${quoteIdent(c)} = ?`),
-          `${this.modified()} = ${modifiedOn.updateSql}`,
-        ];
-        const params = [
-          ...columns.map((c) => paramValue(row.values[c])),
-          ...modifiedOn.writeParams(previous.get(row.id) ?? null),
-          row.id,
-        ];
-        const sql = `update ${layout.table} set ${assignments.join(', ')} where ${layout.id} = ${layout.idParam}
-          returning ${returning(layout)}`;
-        const result = await rowAttempt(tx, async () => {
-          const [stored] = await tx.query(sql, params);
-          return stored ? written(stored) : { ok: false as const, message: 'record not found' };
-        });
-        // The same id twice in one call: the second write must be later than the first.
-        if (result.ok) previous.set(row.id, result.modifiedUs);
-        results.push(result);
+        if (seen.has(row.id)) {
+          singles.push(index);
+          return;
+        }
+        seen.add(row.id);
+        const key = this.writableColumns(row.values).join('\u0000');
+        groups.set(key, [...(groups.get(key) ?? []), index]);
+      });
+      for (const [key, indexes] of groups) {
+        const columns = key === '' ? [] : key.split('\u0000');
+        for (const part of chunks(indexes, Math.max(1, Math.floor(PARAMS_PER_STATEMENT / (columns.length + 2))))) {
+          const written = await this.updateChunk(
+            tx,
+            layout,
+            columns,
+            part.map((i) => rows[i]!),
+            previous,
+          );
+          if (written) part.forEach((i, n) => (results[i] = written[n]!));
+          else for (const i of part) results[i] = await this.updateRow(tx, layout, rows[i]!, previous);
+        }
       }
+      for (const i of singles) results[i] = await this.updateRow(tx, layout, rows[i]!, previous);
       return results;
     });
+  }
+
+  /** One statement for rows setting the same columns; null when the app refused it (then row by row). */
+  private async updateChunk(
+    tx: SqlTransaction,
+    layout: TableLayout,
+    columns: readonly string[],
+    rows: readonly UpdateRow[],
+    previous: Map<string, number>,
+  ): Promise<WriteResult[] | null> {
+    if (rows.length === 1) return [await this.updateRow(tx, layout, rows[0]!, previous)];
+    const { modifiedOn } = layout;
+    const perRowModified = modifiedOn.updateSql === '?';
+    const cast = (column: string) => this.valueParam(layout, column);
+    const tuple = [layout.idParam, ...columns.map(cast), ...(perRowModified ? ['?'] : [])].join(', ');
+    // The VALUES columns have names no app column is likely to have, so nothing in SET or RETURNING is ambiguous.
+    const names = ['tandem_v_id', ...columns.map((_, i) => `tandem_v_${i}`), ...(perRowModified ? ['tandem_v_m'] : [])];
+    const modifiedValue = perRowModified ? 'tandem_v.tandem_v_m' : modifiedOn.updateSql;
+    const assignments = [
+      ...columns.map((c, i) => `${quoteIdent(c)} = tandem_v.tandem_v_${i}`),
+      `${this.modified()} = ${modifiedValue}`,
+    ];
+    const sql = `with tandem_v (${names.join(', ')}) as (values ${rows.map(() => `(${tuple})`).join(', ')})
+      update ${layout.table} set ${assignments.join(', ')} from tandem_v where ${layout.id} = tandem_v.tandem_v_id
+      returning ${returning(layout)}`;
+    const params = rows.flatMap((row) => [
+      row.id,
+      ...columns.map((c) => paramValue(row.values[c])),
+      ...(perRowModified ? modifiedOn.writeParams(previous.get(row.id) ?? null) : []),
+    ]);
+    let stored: SqlRow[];
+    try {
+      stored = await tx.statement(() => tx.query(sql, params));
+    } catch (error) {
+      if (error instanceof TransientConnectorError) throw error;
+      return null;
+    }
+    const byId = new Map(stored.map((row) => [String(row[ID_ALIAS]), row]));
+    return rows.map((row) => {
+      const found = byId.get(row.id);
+      if (!found) return { ok: false as const, message: 'record not found' };
+      const result = written(found);
+      if (result.ok) previous.set(row.id, result.modifiedUs);
+      return result;
+    });
+  }
+
+  private async updateRow(
+    tx: SqlTransaction,
+    layout: TableLayout,
+    row: UpdateRow,
+    previous: Map<string, number>,
+  ): Promise<WriteResult> {
+    const { modifiedOn } = layout;
+    const columns = this.writableColumns(row.values);
+    const assignments = [...columns.map((c) => `${quoteIdent(c)} = ?`), `${this.modified()} = ${modifiedOn.updateSql}`];
+    const params = [
+      ...columns.map((c) => paramValue(row.values[c])),
+      ...modifiedOn.writeParams(previous.get(row.id) ?? null),
+      row.id,
+    ];
+    const sql = `update ${layout.table} set ${assignments.join(', ')} where ${layout.id} = ${layout.idParam}
+      returning ${returning(layout)}`;
+    const result = await rowAttempt(tx, async () => {
+      const [stored] = await tx.query(sql, params);
+      return stored ? written(stored) : { ok: false as const, message: 'record not found' };
+    });
+    // The same id twice in one call: the second write must be later than the first.
+    if (result.ok) previous.set(row.id, result.modifiedUs);
+    return result;
+  }
+
+  /**
+   * A value placeholder typed for its column. PostgreSQL types the columns of a VALUES list from its
+   * parameters, which are untyped; SQLite needs no cast.
+   */
+  private valueParam(layout: TableLayout, column: string): string {
+    if (this.client.dialect === 'sqlite') return '?';
+    return `cast(? as ${layout.byName.get(column)!.type})`;
   }
 
   /** A missing row counts as deleted; deletes carry no modified-on, so `modifiedUs` is 0. */
