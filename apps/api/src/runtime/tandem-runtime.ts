@@ -5,6 +5,7 @@ import {
   createStore,
   InProcessEventBus,
   InProcessQueue,
+  RetentionSchedule,
   SqlConnector,
   type Store,
   saveTableMapping,
@@ -23,7 +24,8 @@ export interface TandemRuntime {
 
 /**
  * Opens the store (migrating it), the connectors, writes the config's mappings into the store (by
- * name: a mapping changed in the file replaces the stored one) and starts the queue with its schedules.
+ * name: a mapping changed in the file replaces the stored one) and starts the queue with its schedules
+ * and the retention policy (`retention.days`, daily).
  */
 export async function startRuntime(
   config: TandemConfig,
@@ -40,6 +42,9 @@ export async function startRuntime(
     context: { store, connectors, events, workerId },
     schedules: options.schedules ?? true,
   });
+  // The retention policy runs where the schedules run: in the process that works jobs.
+  const retention = new RetentionSchedule(store, config.retention.days);
+  if ((options.runJobs ?? true) && (options.schedules ?? true)) retention.start();
   if (options.runJobs ?? true) await queue.start();
   return {
     store,
@@ -47,6 +52,7 @@ export async function startRuntime(
     events,
     queue,
     async close() {
+      retention.stop();
       await queue.close({ graceful: true });
       for (const connector of connectors.values()) await connector.close();
       await store.close();
