@@ -18,5 +18,6 @@ export * from './entities/index.js';
 export * from './errors/index.js';
 export * from './events/event-publisher.js';
 export * from './jobs/index.js';
+export * from './queries/index.js';
 export * from './repositories/sync-error.queries.js';
 export * from './repositories/sync-error-filter.js';

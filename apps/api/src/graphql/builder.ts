@@ -19,7 +19,7 @@ export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   AuthScopes: { viewer: boolean; operator: boolean; admin: boolean };
   /** Epoch milliseconds inside, ISO-8601 strings on the wire. */
-  Scalars: { DateTime: { Input: number; Output: number } };
+  Scalars: { DateTime: { Input: number; Output: number }; JSON: { Input: unknown; Output: unknown } };
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;

@@ -8,6 +8,7 @@ import './types/sync-job.js';
 import './types/coupling.js';
 import './types/sync-error-filter.js';
 import './types/sync-error.js';
+import './types/sync-error-detail.js';
 import './types/sync-error-actions.js';
 import './types/sync-error-summary.js';
 import './types/sync-log-entry.js';

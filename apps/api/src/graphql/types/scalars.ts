@@ -27,3 +27,13 @@ builder.scalarType('DateTime', {
     return parseDateTime(node.value);
   },
 });
+
+/**
+ * Record values as the apps hold them (strings, numbers, booleans, null; dates as ISO strings). Opaque
+ * on purpose: the fields are whatever a mapping names, so they cannot be typed in the schema.
+ */
+builder.scalarType('JSON', {
+  description: 'Any JSON value: a record field value, or an object of them keyed by field name.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});

@@ -1,8 +1,9 @@
 import {
+  applicableActions,
   type SyncError,
   type SyncErrorFilter,
-  type SyncErrorKind,
   SyncErrorSchema,
+  TRIAGE_ACTIONS,
   whereSyncErrorFilter,
 } from '@tandem/sync-core';
 import { builder } from '../builder.js';
@@ -22,24 +23,8 @@ export const SyncErrorRef = builder.loadableNodeRef('SyncError', {
   load: (ids: number[], context) => loadByIds<SyncError>(context.em, SyncErrorSchema, 'SyncError', ids),
 });
 
-/** The triage actions of DESIGN.md's errors page. */
-const SyncErrorActionEnum = builder.enumType('SyncErrorAction', {
-  values: ['REMOVE_COUPLING', 'RETRY', 'SYNCHRONIZE', 'RESTORE_RECORDS', 'DELETE_RECORDS'] as const,
-});
-type SyncErrorAction = (typeof SyncErrorActionEnum)['$inferType'];
-
-/** Which actions DESIGN.md's table allows for an error's kind (none once it is resolved). */
-export function applicableActions(kind: SyncErrorKind, open: boolean): SyncErrorAction[] {
-  if (!open) return [];
-  switch (kind) {
-    case 'UPDATE_CONFLICT':
-    case 'WRITE_FAILED':
-      return ['RETRY', 'SYNCHRONIZE', 'REMOVE_COUPLING'];
-    case 'LOCAL_RECORD_DELETED':
-    case 'INTEGRATION_RECORD_DELETED':
-      return ['RESTORE_RECORDS', 'DELETE_RECORDS', 'REMOVE_COUPLING'];
-  }
-}
+/** The triage actions of DESIGN.md's errors page; which apply is sync-core's rule (docs/TRIAGE.md). */
+export const SyncErrorActionEnum = builder.enumType('SyncErrorAction', { values: TRIAGE_ACTIONS });
 
 function conflictingFields(error: SyncError): string[] {
   if (!error.fields) return [];
@@ -71,7 +56,7 @@ SyncErrorRef.implement({
     actions: t.field({
       type: [SyncErrorActionEnum],
       description: 'The triage actions that apply to this error now.',
-      resolve: (error) => applicableActions(error.kind, error.status === 'OPEN'),
+      resolve: (error) => applicableActions(error.kind, error.status),
     }),
     mapping: t.field({ type: TableMappingRef, resolve: (error) => error.mappingId }),
     coupling: t.field({ type: CouplingRef, nullable: true, resolve: (error) => error.couplingId ?? null }),
