@@ -1,8 +1,8 @@
 import type { CouplingRow } from '../repositories/coupling.repository.js';
 import type { BatchWriter } from './batch-writer.js';
+import { syncedState } from './coupling-state.js';
 import type { JobState } from './job-state.js';
-import { otherSide } from './job-state.js';
-import { snapshotOf, valuesForNewRecord } from './record-values.js';
+import { valuesForNewRecord } from './record-values.js';
 import type { CoupledPair, PairResult } from './sync-coupled.js';
 import { recordWriteFailure } from './write-failure.js';
 
@@ -138,24 +138,10 @@ function settleRestore(
 ): void {
   const { coupling, deletedSide, existing } = item;
   const now = Date.now();
-  const existingSide = otherSide(deletedSide);
-  const restoredSnapshot = snapshotOf(job.mapping, deletedSide, values);
-  const existingSnapshot = snapshotOf(job.mapping, existingSide, existing.values);
+  const restored = { id: result.id, modifiedUs: result.modifiedUs, values };
   const updated: CouplingRow = {
     ...coupling,
-    state: 'COUPLED',
-    localId: deletedSide === 'LOCAL' ? result.id : coupling.localId,
-    integrationId: deletedSide === 'INTEGRATION' ? result.id : coupling.integrationId,
-    localModifiedUs: deletedSide === 'LOCAL' ? result.modifiedUs : existing.modifiedUs,
-    integrationModifiedUs: deletedSide === 'INTEGRATION' ? result.modifiedUs : existing.modifiedUs,
-    localValues: deletedSide === 'LOCAL' ? restoredSnapshot : existingSnapshot,
-    integrationValues: deletedSide === 'INTEGRATION' ? restoredSnapshot : existingSnapshot,
-    parked: false,
-    failureCount: 0,
-    lastFailure: null,
-    retryRequested: false,
-    lastSyncedAt: now,
-    lastJobId: job.jobId,
+    ...(deletedSide === 'LOCAL' ? syncedState(job, restored, existing) : syncedState(job, existing, restored)),
   };
   writer.updateCoupling(updated, { identity: true });
   writer.resolveError(coupling.id, resolution);

@@ -2,9 +2,10 @@ import type { FieldValues, SourceRecord, WriteResult } from '../connectors/conne
 import type { Side } from '../entities/enums.js';
 import type { CouplingRow, NewCoupling } from '../repositories/coupling.repository.js';
 import type { BatchWriter } from './batch-writer.js';
+import { blankCoupling, syncedState } from './coupling-state.js';
 import { integrationValueOf, localValueOf } from './field-sync.js';
 import { type JobState, otherSide } from './job-state.js';
-import { snapshotOf, valuesForNewRecord } from './record-values.js';
+import { valuesForNewRecord } from './record-values.js';
 import { flowsToIntegration, flowsToLocal, type ResolvedField } from './resolved-mapping.js';
 import { syncCoupledPairs } from './sync-coupled.js';
 import { sameValue } from './values.js';
@@ -176,23 +177,7 @@ async function coupleMatches(
   for (const [sourceId, counterpart] of matches) {
     const localId = source === 'LOCAL' ? sourceId : counterpart.id;
     const integrationId = source === 'LOCAL' ? counterpart.id : sourceId;
-    const base = {
-      mappingId: job.mapping.id,
-      localId,
-      integrationId,
-      state: 'COUPLED' as const,
-      localModifiedUs: null,
-      integrationModifiedUs: null,
-      localValues: null,
-      integrationValues: null,
-      parked: false,
-      failureCount: 0,
-      lastFailure: null,
-      retryRequested: false,
-      lastSyncedAt: null,
-      lastJobId: job.jobId,
-      createdAt: now,
-    };
+    const base = blankCoupling(job, { localId, integrationId }, 'COUPLED');
     const existing = pending.get(sourceId);
     if (existing)
       completed.push({
@@ -249,23 +234,12 @@ async function insertCounterparts(
   const mapping = job.mapping;
   const destination = otherSide(source);
   const now = Date.now();
-  const newCoupling = (record: SourceRecord): NewCoupling => ({
-    mappingId: mapping.id,
-    localId: source === 'LOCAL' ? record.id : null,
-    integrationId: source === 'LOCAL' ? null : record.id,
-    state: 'PENDING',
-    localModifiedUs: null,
-    integrationModifiedUs: null,
-    localValues: null,
-    integrationValues: null,
-    parked: false,
-    failureCount: 0,
-    lastFailure: null,
-    retryRequested: false,
-    lastSyncedAt: null,
-    lastJobId: job.jobId,
-    createdAt: now,
-  });
+  const newCoupling = (record: SourceRecord): NewCoupling =>
+    blankCoupling(
+      job,
+      { localId: source === 'LOCAL' ? record.id : null, integrationId: source === 'LOCAL' ? null : record.id },
+      'PENDING',
+    );
 
   // Without an external key there is no other way to recognise our own insert after a crash, so the
   // PENDING coupling is committed before the insert.
@@ -305,23 +279,8 @@ async function insertCounterparts(
   const toUpdate: CouplingRow[] = [];
   const toCreate: NewCoupling[] = [];
   for (const { record, values, result } of succeeded) {
-    const sourceSnapshot = snapshotOf(mapping, source, record.values);
-    const destSnapshot = snapshotOf(mapping, destination, values);
-    const coupled = {
-      localId: source === 'LOCAL' ? record.id : result.id,
-      integrationId: source === 'LOCAL' ? result.id : record.id,
-      state: 'COUPLED' as const,
-      localModifiedUs: source === 'LOCAL' ? record.modifiedUs : result.modifiedUs,
-      integrationModifiedUs: source === 'LOCAL' ? result.modifiedUs : record.modifiedUs,
-      localValues: source === 'LOCAL' ? sourceSnapshot : destSnapshot,
-      integrationValues: source === 'LOCAL' ? destSnapshot : sourceSnapshot,
-      parked: false,
-      failureCount: 0,
-      lastFailure: null,
-      retryRequested: false,
-      lastSyncedAt: now,
-      lastJobId: job.jobId,
-    };
+    const inserted = { id: result.id, modifiedUs: result.modifiedUs, values };
+    const coupled = source === 'LOCAL' ? syncedState(job, record, inserted) : syncedState(job, inserted, record);
     const existing = couplingOf.get(record.id);
     if (existing) toUpdate.push({ ...existing, ...coupled });
     else toCreate.push({ ...newCoupling(record), ...coupled });

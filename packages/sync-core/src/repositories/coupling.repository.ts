@@ -199,40 +199,35 @@ export class CouplingRepository {
 
   /** The sync-state values of a coupling, in the order of SYNC_STATE_TYPES. */
   private syncStateValues(c: CouplingRow): unknown[] {
-    return [
-      c.id,
-      c.localModifiedUs,
-      c.integrationModifiedUs,
-      c.localValues === null ? null : JSON.stringify(c.localValues),
-      c.integrationValues === null ? null : JSON.stringify(c.integrationValues),
-      sqlBool(this.dialect, c.parked),
-      c.failureCount,
-      c.lastFailure,
-      sqlBool(this.dialect, c.retryRequested),
-      c.lastSyncedAt,
-      c.lastJobId,
-    ];
+    const values: Record<string, unknown> = { id: c.id, ...this.columnValues(c) };
+    return Object.keys(SYNC_STATE_TYPES).map((column) => values[column]);
   }
 
   /** A coupling's column values, in the order of COLUMNS. */
   private toValues(c: NewCoupling): unknown[] {
-    return [
-      c.mappingId,
-      c.localId,
-      c.integrationId,
-      c.state,
-      c.localModifiedUs,
-      c.integrationModifiedUs,
-      c.localValues === null ? null : JSON.stringify(c.localValues),
-      c.integrationValues === null ? null : JSON.stringify(c.integrationValues),
-      sqlBool(this.dialect, c.parked),
-      c.failureCount,
-      c.lastFailure,
-      sqlBool(this.dialect, c.retryRequested),
-      c.lastSyncedAt,
-      c.lastJobId,
-      c.createdAt,
-    ];
+    const values = this.columnValues(c);
+    return COLUMNS.map((column) => values[column]);
+  }
+
+  /** A coupling's values by column, as the store's driver takes them. */
+  private columnValues(c: NewCoupling): Record<(typeof COLUMNS)[number], unknown> {
+    return {
+      mapping_id: c.mappingId,
+      local_id: c.localId,
+      integration_id: c.integrationId,
+      state: c.state,
+      local_modified_us: c.localModifiedUs,
+      integration_modified_us: c.integrationModifiedUs,
+      local_values: c.localValues === null ? null : JSON.stringify(c.localValues),
+      integration_values: c.integrationValues === null ? null : JSON.stringify(c.integrationValues),
+      parked: sqlBool(this.dialect, c.parked),
+      failure_count: c.failureCount,
+      last_failure: c.lastFailure,
+      retry_requested: sqlBool(this.dialect, c.retryRequested),
+      last_synced_at: c.lastSyncedAt,
+      last_job_id: c.lastJobId,
+      created_at: c.createdAt,
+    };
   }
 }
 
