@@ -16,7 +16,6 @@ export async function deleteRecords(ctx: ActionContext, selection: ErrorSelectio
     () => 'delete applies to deleted records; both records of this error exist: use synchronize or remove the coupling',
     async ({ work, items, fail, succeed }) => {
       const writer = work.newWriter();
-      const now = Date.now();
       for (const deletedSide of ['LOCAL', 'INTEGRATION'] as const) {
         const group = items.filter(({ error }) => deletedSideOf(error.kind) === deletedSide);
         if (group.length === 0) continue;
@@ -44,19 +43,14 @@ export async function deleteRecords(ctx: ActionContext, selection: ErrorSelectio
             fail(error.id, 'WRITE_FAILED', result?.message ?? 'the delete was rejected');
             return;
           }
-          writer.log({
-            mappingId: work.mapping.id,
-            couplingId: coupling.id,
-            jobId: null,
-            localId: coupling.localId,
-            integrationId: coupling.integrationId,
-            occurredAt: now,
-            direction: survivingSide === 'INTEGRATION' ? 'TO_INTEGRATION' : 'FROM_INTEGRATION',
-            action: 'DELETE',
-            changes: null,
-            message: `deleted the ${survivingSide === 'LOCAL' ? 'local' : 'integration'} record ${idOn(survivingSide, coupling)}, whose counterpart was deleted`,
-            actor: work.actor,
-          });
+          writer.log(
+            work.logEntry(coupling, {
+              direction: survivingSide === 'INTEGRATION' ? 'TO_INTEGRATION' : 'FROM_INTEGRATION',
+              action: 'DELETE',
+              changes: null,
+              message: `deleted the ${survivingSide === 'LOCAL' ? 'local' : 'integration'} record ${idOn(survivingSide, coupling)}, whose counterpart was deleted`,
+            }),
+          );
           writer.resolveError(coupling.id, 'DELETED');
           writer.deleteCoupling(coupling.id);
           succeed(error.id);

@@ -14,20 +14,17 @@ import { recordWriteFailure } from './write-failure.js';
  */
 export async function handleDeletedSide(job: JobState, writer: BatchWriter, pair: CoupledPair): Promise<PairResult> {
   const { coupling } = pair;
-  const now = Date.now();
-  const base = {
-    mappingId: job.mapping.id,
-    couplingId: coupling.id,
-    jobId: job.jobId,
-    localId: coupling.localId,
-    integrationId: coupling.integrationId,
-    occurredAt: now,
-    actor: job.actor,
-  };
   job.counters.deleted++;
   if (!pair.local && !pair.integration) {
     writer.deleteCoupling(coupling.id);
-    writer.log({ ...base, direction: null, action: 'UNCOUPLE', changes: null, message: 'both records were deleted' });
+    writer.log(
+      job.logEntry(coupling, {
+        direction: null,
+        action: 'UNCOUPLE',
+        changes: null,
+        message: 'both records were deleted',
+      }),
+    );
     job.counters.uncoupled++;
     return { couplingId: coupling.id, outcome: 'DELETED', message: 'both records were deleted' };
   }
@@ -40,7 +37,7 @@ export async function handleDeletedSide(job: JobState, writer: BatchWriter, pair
     writer.updateCoupling(uncoupled(coupling, job.jobId), { identity: true });
     writer.resolveError(coupling.id, 'UNCOUPLED');
     const message = `the ${what} record was deleted; coupling removed by policy REMOVE_COUPLING`;
-    writer.log({ ...base, direction: null, action: 'UNCOUPLE', changes: null, message });
+    writer.log(job.logEntry(coupling, { direction: null, action: 'UNCOUPLE', changes: null, message }));
     job.counters.uncoupled++;
     return { couplingId: coupling.id, outcome: 'DELETED', message };
   }
@@ -52,14 +49,15 @@ export async function handleDeletedSide(job: JobState, writer: BatchWriter, pair
 
   const message = `The ${what} record ${deletedSide === 'LOCAL' ? coupling.localId : coupling.integrationId} was deleted`;
   writer.updateCoupling({ ...coupling, parked: true, retryRequested: false, lastJobId: job.jobId });
-  writer.openError({
-    ...base,
-    kind: deletedSide === 'LOCAL' ? 'LOCAL_RECORD_DELETED' : 'INTEGRATION_RECORD_DELETED',
-    message,
-    detail: null,
-    fields: null,
-  });
-  writer.log({ ...base, direction: null, action: 'DELETED', changes: null, message });
+  writer.openError(
+    job.errorEntry(coupling, {
+      kind: deletedSide === 'LOCAL' ? 'LOCAL_RECORD_DELETED' : 'INTEGRATION_RECORD_DELETED',
+      message,
+      detail: null,
+      fields: null,
+    }),
+  );
+  writer.log(job.logEntry(coupling, { direction: null, action: 'DELETED', changes: null, message }));
   job.counters.failed++;
   return { couplingId: coupling.id, outcome: 'DELETED', message };
 }
@@ -137,7 +135,6 @@ function settleRestore(
   resolution: string,
 ): void {
   const { coupling, deletedSide, existing } = item;
-  const now = Date.now();
   const restored = { id: result.id, modifiedUs: result.modifiedUs, values };
   const updated: CouplingRow = {
     ...coupling,
@@ -145,19 +142,17 @@ function settleRestore(
   };
   writer.updateCoupling(updated, { identity: true });
   writer.resolveError(coupling.id, resolution);
-  writer.log({
-    mappingId: job.mapping.id,
-    couplingId: coupling.id,
-    jobId: job.jobId,
-    localId: updated.localId,
-    integrationId: updated.integrationId,
-    occurredAt: now,
-    direction: deletedSide === 'LOCAL' ? 'FROM_INTEGRATION' : 'TO_INTEGRATION',
-    action: 'RESTORE',
-    changes: Object.entries(values).map(([field, after]) => ({ side: deletedSide, field, before: null, after })),
-    message: `re-created the deleted ${deletedSide === 'LOCAL' ? 'local' : 'integration'} record as ${result.id}`,
-    actor: job.actor,
-  });
+  writer.log(
+    job.logEntry(
+      { id: coupling.id, localId: updated.localId, integrationId: updated.integrationId },
+      {
+        direction: deletedSide === 'LOCAL' ? 'FROM_INTEGRATION' : 'TO_INTEGRATION',
+        action: 'RESTORE',
+        changes: Object.entries(values).map(([field, after]) => ({ side: deletedSide, field, before: null, after })),
+        message: `re-created the deleted ${deletedSide === 'LOCAL' ? 'local' : 'integration'} record as ${result.id}`,
+      },
+    ),
+  );
   job.counters.inserted++;
 }
 

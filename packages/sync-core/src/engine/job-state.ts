@@ -1,6 +1,8 @@
 import type { StoreSqlAccess } from '../db/store-sql.js';
 import type { Side } from '../entities/enums.js';
-import { CouplingRepository } from '../repositories/coupling.repository.js';
+import { CouplingRepository, type CouplingRow } from '../repositories/coupling.repository.js';
+import type { OpenErrorInput } from '../repositories/sync-error.repository.js';
+import type { LogEntryInput } from '../repositories/sync-log.repository.js';
 import { BatchWriter } from './batch-writer.js';
 import type { ResolvedMapping } from './resolved-mapping.js';
 import type { SideTable } from './side-table.js';
@@ -49,6 +51,39 @@ export class JobState {
     if (this.ownWrites.get(key) !== modifiedUs) return false;
     this.ownWrites.delete(key);
     return true;
+  }
+
+  /** A log entry about this coupling, by this job (or action) and its actor, now. */
+  logEntry(
+    coupling: Pick<CouplingRow, 'id' | 'localId' | 'integrationId'>,
+    entry: Pick<LogEntryInput, 'action' | 'direction' | 'changes' | 'message'>,
+  ): LogEntryInput {
+    return {
+      mappingId: this.mapping.id,
+      couplingId: coupling.id,
+      jobId: this.jobId,
+      localId: coupling.localId,
+      integrationId: coupling.integrationId,
+      occurredAt: Date.now(),
+      actor: this.actor,
+      ...entry,
+    };
+  }
+
+  /** An error to open (or refresh) for this coupling, by this job, now. */
+  errorEntry(
+    coupling: Pick<CouplingRow, 'id' | 'localId' | 'integrationId'>,
+    error: Pick<OpenErrorInput, 'kind' | 'message' | 'detail' | 'fields'>,
+  ): OpenErrorInput {
+    return {
+      mappingId: this.mapping.id,
+      couplingId: coupling.id,
+      jobId: this.jobId,
+      localId: coupling.localId,
+      integrationId: coupling.integrationId,
+      occurredAt: Date.now(),
+      ...error,
+    };
   }
 
   sideTable(side: Side): SideTable {

@@ -165,28 +165,22 @@ function settlePair(job: JobState, writer: BatchWriter, item: PlannedPair, optio
   }
   job.counters.modified++;
   const resolved = plan.resolvedConflicts;
-  writer.log({
-    mappingId: job.mapping.id,
-    couplingId: pair.coupling.id,
-    jobId: job.jobId,
-    localId: pair.coupling.localId,
-    integrationId: pair.coupling.integrationId,
-    occurredAt: now,
-    direction: directionOf(plan),
-    action: 'UPDATE',
-    changes: plan.changes,
-    message:
-      resolved.length > 0
-        ? `update conflict on ${resolved.map((r) => r.field).join(', ')} resolved by policy ${job.mapping.updateConflictResolution}: ${resolved[0]?.winner === 'LOCAL' ? 'local' : 'integration'} side won`
-        : null,
-    actor: job.actor,
-  });
+  writer.log(
+    job.logEntry(pair.coupling, {
+      direction: directionOf(plan),
+      action: 'UPDATE',
+      changes: plan.changes,
+      message:
+        resolved.length > 0
+          ? `update conflict on ${resolved.map((r) => r.field).join(', ')} resolved by policy ${job.mapping.updateConflictResolution}: ${resolved[0]?.winner === 'LOCAL' ? 'local' : 'integration'} side won`
+          : null,
+    }),
+  );
   return { couplingId: pair.coupling.id, outcome: 'MODIFIED', message: null };
 }
 
 /** Parks an update conflict (policy NONE) with an error naming the fields; nothing is written. */
 function parkConflict(job: JobState, writer: BatchWriter, pair: PlannedPair['pair'], plan: FieldSyncPlan): void {
-  const now = Date.now();
   const message = conflictMessage(plan.conflicts);
   writer.updateCoupling({
     ...pair.coupling,
@@ -194,31 +188,22 @@ function parkConflict(job: JobState, writer: BatchWriter, pair: PlannedPair['pai
     retryRequested: false,
     lastJobId: job.jobId,
   });
-  writer.openError({
-    mappingId: job.mapping.id,
-    couplingId: pair.coupling.id,
-    jobId: job.jobId,
-    kind: 'UPDATE_CONFLICT',
-    message,
-    detail: null,
-    localId: pair.coupling.localId,
-    integrationId: pair.coupling.integrationId,
-    fields: plan.conflicts,
-    occurredAt: now,
-  });
-  writer.log({
-    mappingId: job.mapping.id,
-    couplingId: pair.coupling.id,
-    jobId: job.jobId,
-    localId: pair.coupling.localId,
-    integrationId: pair.coupling.integrationId,
-    occurredAt: now,
-    direction: null,
-    action: 'CONFLICT',
-    changes: conflictChanges(job, pair, plan.conflicts),
-    message,
-    actor: job.actor,
-  });
+  writer.openError(
+    job.errorEntry(pair.coupling, {
+      kind: 'UPDATE_CONFLICT',
+      message,
+      detail: null,
+      fields: plan.conflicts,
+    }),
+  );
+  writer.log(
+    job.logEntry(pair.coupling, {
+      direction: null,
+      action: 'CONFLICT',
+      changes: conflictChanges(job, pair, plan.conflicts),
+      message,
+    }),
+  );
   job.counters.failed++;
 }
 

@@ -170,7 +170,6 @@ async function coupleMatches(
   writer: BatchWriter,
 ): Promise<void> {
   if (matches.size === 0) return;
-  const now = Date.now();
   const bySource = new Map(records.map((r) => [r.id, r]));
   const fresh: NewCoupling[] = [];
   const completed: CouplingRow[] = [];
@@ -204,19 +203,14 @@ async function coupleMatches(
     };
   });
   for (const { coupling } of pairs) {
-    writer.log({
-      mappingId: job.mapping.id,
-      couplingId: coupling.id,
-      jobId: job.jobId,
-      localId: coupling.localId,
-      integrationId: coupling.integrationId,
-      occurredAt: now,
-      direction: null,
-      action: 'COUPLE',
-      changes: null,
-      message: 'coupled to an existing record with matching values',
-      actor: job.actor,
-    });
+    writer.log(
+      job.logEntry(coupling, {
+        direction: null,
+        action: 'COUPLE',
+        changes: null,
+        message: 'coupled to an existing record with matching values',
+      }),
+    );
   }
   job.counters.coupled += pairs.length;
   await syncCoupledPairs(job, pairs, writer, { preferredSide: source });
@@ -233,7 +227,6 @@ async function insertCounterparts(
   if (records.length === 0) return;
   const mapping = job.mapping;
   const destination = otherSide(source);
-  const now = Date.now();
   const newCoupling = (record: SourceRecord): NewCoupling =>
     blankCoupling(
       job,
@@ -297,19 +290,19 @@ async function insertCounterparts(
       for (const { record, values } of succeeded) {
         const coupling = couplingOf.get(record.id)!;
         if (pending.has(record.id)) writer.resolveError(coupling.id, 'SYNCED');
-        writer.log({
-          mappingId: mapping.id,
-          couplingId: coupling.id,
-          jobId: job.jobId,
-          localId: coupling.localId,
-          integrationId: coupling.integrationId,
-          occurredAt: now,
-          direction: destination === 'INTEGRATION' ? 'TO_INTEGRATION' : 'FROM_INTEGRATION',
-          action: 'INSERT',
-          changes: Object.entries(values).map(([field, after]) => ({ side: destination, field, before: null, after })),
-          message: null,
-          actor: job.actor,
-        });
+        writer.log(
+          job.logEntry(coupling, {
+            direction: destination === 'INTEGRATION' ? 'TO_INTEGRATION' : 'FROM_INTEGRATION',
+            action: 'INSERT',
+            changes: Object.entries(values).map(([field, after]) => ({
+              side: destination,
+              field,
+              before: null,
+              after,
+            })),
+            message: null,
+          }),
+        );
       }
       for (const { record, message } of rejected) {
         const result = results[inserting.indexOf(record)];

@@ -14,7 +14,6 @@ export function recordWriteFailure(
   message: string,
   detail: string | null,
 ): CouplingRow {
-  const now = Date.now();
   const repeated = coupling.lastFailure === message;
   const failureCount = repeated ? coupling.failureCount + 1 : 1;
   const updated: CouplingRow = {
@@ -26,31 +25,22 @@ export function recordWriteFailure(
     lastJobId: job.jobId,
   };
   writer.updateCoupling(updated);
-  writer.openError({
-    mappingId: job.mapping.id,
-    couplingId: coupling.id,
-    jobId: job.jobId,
-    kind: 'WRITE_FAILED',
-    message,
-    detail,
-    localId: coupling.localId,
-    integrationId: coupling.integrationId,
-    fields: null,
-    occurredAt: now,
-  });
-  writer.log({
-    mappingId: job.mapping.id,
-    couplingId: coupling.id,
-    jobId: job.jobId,
-    localId: coupling.localId,
-    integrationId: coupling.integrationId,
-    occurredAt: now,
-    direction: null,
-    action: 'FAILED',
-    changes: null,
-    message: updated.parked ? `${message} (parked after ${failureCount} failures)` : message,
-    actor: job.actor,
-  });
+  writer.openError(
+    job.errorEntry(coupling, {
+      kind: 'WRITE_FAILED',
+      message,
+      detail,
+      fields: null,
+    }),
+  );
+  writer.log(
+    job.logEntry(coupling, {
+      direction: null,
+      action: 'FAILED',
+      changes: null,
+      message: updated.parked ? `${message} (parked after ${failureCount} failures)` : message,
+    }),
+  );
   job.counters.failed++;
   return updated;
 }

@@ -1,22 +1,14 @@
+import type { SyncCounters } from '../engine/sync-run.js';
 import type { SyncJobStatus } from '../entities/enums.js';
 
 /** A job's state as subscribers see it: enough for a progress bar without another query. */
-export interface SyncJobSnapshot {
+export interface SyncJobSnapshot extends SyncCounters {
   id: number;
   mappingId: number;
   status: SyncJobStatus;
   queuedAt: number;
   startedAt: number | null;
   finishedAt: number | null;
-  inserted: number;
-  modified: number;
-  deleted: number;
-  unchanged: number;
-  skipped: number;
-  failed: number;
-  coupled: number;
-  uncoupled: number;
-  processed: number;
   message: string | null;
 }
 
