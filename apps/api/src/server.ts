@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import { authenticateApiKey, bearerToken, type Caller } from './auth/api-keys.js';
 import type { ApiServices } from './context.js';
 import { LIMITS } from './limits.js';
+import { createAdminHandler } from './serve-admin.js';
 import type { ApiYoga } from './yoga.js';
 
 export interface ApiServer {
@@ -36,9 +37,14 @@ function tokenFromConnectionParams(params: Readonly<Record<string, unknown>> | u
 export async function startApiServer(
   yoga: ApiYoga,
   services: ApiServices,
-  options: { port: number; host?: string },
+  options: { port: number; host?: string; adminDir?: string },
 ): Promise<ApiServer> {
-  const http = createServer(yoga);
+  // The built console (apps/admin/dist) at `/`, when there is one; the API's own paths go to yoga.
+  const admin = createAdminHandler(options.adminDir);
+  const http = createServer((req, res) => {
+    if (admin?.(req, res)) return;
+    void yoga(req, res);
+  });
   const wss = new WebSocketServer({ server: http, path: '/graphql', maxPayload: LIMITS.maxRequestBodyBytes });
   const callers = new WeakMap<object, Caller>();
   const ws = useServer<Record<string, unknown>>(

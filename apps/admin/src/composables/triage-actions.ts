@@ -1,0 +1,151 @@
+import { countOf, type TriageAction } from './labels';
+import type { ActionScope } from './selection';
+
+export type Winner = 'LOCAL' | 'INTEGRATION';
+
+export interface ActionOptions {
+  /** Retry: queue the mapping's job at once instead of waiting for its schedule. */
+  runNow?: boolean;
+  /** Synchronize: the side whose values win. */
+  winner?: Winner;
+}
+
+interface ActionInfo {
+  label: string;
+  /** Irreversible in the apps' data: the dialog's button is red. */
+  destructive: boolean;
+}
+
+/** The order of the toolbar: the safe, common action first. */
+export const TRIAGE_ACTIONS = [
+  'RETRY',
+  'SYNCHRONIZE',
+  'RESTORE_RECORDS',
+  'DELETE_RECORDS',
+  'REMOVE_COUPLING',
+] as const satisfies readonly TriageAction[];
+
+export const ACTION_INFO: Record<TriageAction, ActionInfo> = {
+  RETRY: { label: 'Retry', destructive: false },
+  SYNCHRONIZE: { label: 'Synchronize', destructive: false },
+  RESTORE_RECORDS: { label: 'Restore records', destructive: false },
+  DELETE_RECORDS: { label: 'Delete records', destructive: true },
+  REMOVE_COUPLING: { label: 'Remove coupling', destructive: true },
+};
+
+const SIDE_NAMES: Record<Winner, string> = { LOCAL: 'local', INTEGRATION: 'integration' };
+
+export interface Confirmation {
+  title: string;
+  body: string;
+  confirmLabel: string;
+}
+
+/** "3 selected records" or "all 1,234 records matching the filter". */
+export function scopePhrase(scope: ActionScope): string {
+  return scope.kind === 'filter'
+    ? `all ${countOf(scope.count, 'record')} matching the filter`
+    : countOf(scope.count, 'selected record');
+}
+
+/**
+ * What the confirmation dialog says: how many records and what will happen to them, in the words of
+ * the Coupled Data Synchronization Errors page. Errors of a kind the action does not fit are refused per
+ * item by the API; the text says so where it can happen.
+ */
+export function confirmationText(action: TriageAction, scope: ActionScope, options: ActionOptions = {}): Confirmation {
+  const what = scopePhrase(scope);
+  switch (action) {
+    case 'RETRY':
+      return {
+        title: `Retry ${what}?`,
+        body: options.runNow
+          ? 'Their couplings are released and a job of each mapping is queued now to synchronize them again. Records that fail again come back to this list.'
+          : 'Their couplings are released so that the next scheduled job synchronizes them again. Records that fail again come back to this list.',
+        confirmLabel: `Retry ${countOf(scope.count, 'record')}`,
+      };
+    case 'SYNCHRONIZE': {
+      const winner = SIDE_NAMES[options.winner ?? 'LOCAL'];
+      const loser = SIDE_NAMES[options.winner === 'INTEGRATION' ? 'LOCAL' : 'INTEGRATION'];
+      return {
+        title: `Synchronize ${what} now?`,
+        body: `The ${winner} values win: they overwrite the ${loser} record's mapped fields now, and the errors are resolved. Only update conflicts and failed writes can be synchronized; other errors are refused and stay open.`,
+        confirmLabel: `Synchronize ${countOf(scope.count, 'record')}`,
+      };
+    }
+    case 'RESTORE_RECORDS':
+      return {
+        title: `Restore ${what}?`,
+        body: 'Each deleted record is created again from the copy on the other side and coupled to it; the errors are resolved. Only deletion errors can be restored; other errors are refused and stay open.',
+        confirmLabel: `Restore ${countOf(scope.count, 'record')}`,
+      };
+    case 'DELETE_RECORDS':
+      return {
+        title: `Delete ${what}?`,
+        body: 'Where one side deleted a record, the copy that still exists on the other side is deleted too and the coupling removed. This deletes data in the app and cannot be undone here. Only deletion errors apply; other errors are refused and stay open.',
+        confirmLabel: `Delete ${countOf(scope.count, 'record')}`,
+      };
+    case 'REMOVE_COUPLING':
+      return {
+        title: `Remove the coupling of ${what}?`,
+        body: 'Both records stay as they are in both apps, but they are no longer coupled and no longer synchronize; the errors are resolved. Coupling them again is done from the record, not undone here.',
+        confirmLabel: `Remove coupling of ${countOf(scope.count, 'record')}`,
+      };
+  }
+}
+
+/**
+ * Toolbar buttons to enable: with rows picked, the actions that apply to at least one of them (as the API
+ * reports in `actions`); with "all matching", every action (the API refuses what does not apply, per item).
+ */
+export function enabledActions(
+  scope: ActionScope | null,
+  selectedRows: readonly { actions: readonly TriageAction[] }[],
+): Set<TriageAction> {
+  if (!scope) return new Set();
+  if (scope.kind === 'filter') return new Set(TRIAGE_ACTIONS);
+  return new Set(selectedRows.flatMap((row) => row.actions));
+}
+
+export interface ActionFailure {
+  errorId: string;
+  code: string;
+  reason: string;
+}
+
+/** What an action did, whichever mutation ran: per-item counts, or why nothing was done. */
+export type ActionOutcome =
+  | { ok: true; requested: number; succeeded: number; failed: number; failures: ActionFailure[] }
+  | { ok: false; message: string };
+
+interface ResultShape {
+  __typename: string;
+  requested?: number;
+  succeeded?: number;
+  failed?: number;
+  failures?: readonly ActionFailure[];
+  code?: string;
+  message?: string;
+}
+
+/** Turns a mutation's union result (payload or typed error) into an outcome the dialog can show. */
+export function actionOutcome(result: ResultShape | null | undefined): ActionOutcome {
+  if (!result) return { ok: false, message: 'The API gave no answer.' };
+  if (result.__typename === 'SyncErrorActionResult') {
+    return {
+      ok: true,
+      requested: result.requested ?? 0,
+      succeeded: result.succeeded ?? 0,
+      failed: result.failed ?? 0,
+      failures: [...(result.failures ?? [])],
+    };
+  }
+  return { ok: false, message: result.message ?? `The action was refused (${result.code ?? result.__typename}).` };
+}
+
+/** One line for the notification after an action. */
+export function outcomeSummary(action: TriageAction, outcome: ActionOutcome): string {
+  if (!outcome.ok) return `${ACTION_INFO[action].label} failed: ${outcome.message}`;
+  const done = `${ACTION_INFO[action].label}: ${countOf(outcome.succeeded, 'record')} succeeded`;
+  return outcome.failed > 0 ? `${done}, ${countOf(outcome.failed, 'record')} failed` : done;
+}

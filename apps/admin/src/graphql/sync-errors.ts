@@ -1,0 +1,95 @@
+import { graphql } from './tada';
+
+export const TableMappingNamesQuery = graphql(`
+  query TableMappingNames {
+    tableMappings { id name }
+  }
+`);
+
+/** A list page: no `records` (that reads both apps) and only what the table shows. */
+export const SyncErrorsQuery = graphql(`
+  query SyncErrors($filter: SyncErrorFilter, $first: Int, $after: String) {
+    syncErrors(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          id kind status message occurredAt localId integrationId actions
+          mapping { id name }
+        }
+      }
+    }
+  }
+`);
+
+export const ActionResultFields = graphql(`
+  fragment ActionResultFields on SyncErrorActionResult {
+    requested succeeded failed
+    failures { errorId code reason }
+  }
+`);
+
+export const RetrySyncErrorsMutation = graphql(
+  `
+  mutation RetrySyncErrors($ids: [ID!], $filter: SyncErrorFilter, $runNow: Boolean) {
+    retrySyncErrors(ids: $ids, filter: $filter, runNow: $runNow) {
+      __typename
+      ...ActionResultFields
+      ... on Error { code message }
+    }
+  }
+`,
+  [ActionResultFields],
+);
+
+export const RemoveCouplingsMutation = graphql(
+  `
+  mutation RemoveCouplings($ids: [ID!], $filter: SyncErrorFilter) {
+    removeCouplings(ids: $ids, filter: $filter) {
+      __typename
+      ...ActionResultFields
+      ... on Error { code message }
+    }
+  }
+`,
+  [ActionResultFields],
+);
+
+export const RestoreRecordsMutation = graphql(
+  `
+  mutation RestoreRecords($ids: [ID!], $filter: SyncErrorFilter) {
+    restoreRecords(ids: $ids, filter: $filter) {
+      __typename
+      ...ActionResultFields
+      ... on Error { code message }
+    }
+  }
+`,
+  [ActionResultFields],
+);
+
+export const DeleteRecordsMutation = graphql(
+  `
+  mutation DeleteRecords($ids: [ID!], $filter: SyncErrorFilter) {
+    deleteRecords(ids: $ids, filter: $filter) {
+      __typename
+      ...ActionResultFields
+      ... on Error { code message }
+    }
+  }
+`,
+  [ActionResultFields],
+);
+
+export const SynchronizeSyncErrorsMutation = graphql(
+  `
+  mutation SynchronizeSyncErrors($ids: [ID!], $filter: SyncErrorFilter, $winner: Side!) {
+    synchronizeSyncErrors(ids: $ids, filter: $filter, winner: $winner) {
+      __typename
+      ...ActionResultFields
+      ... on Error { code message }
+    }
+  }
+`,
+  [ActionResultFields],
+);

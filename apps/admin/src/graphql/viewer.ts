@@ -1,0 +1,7 @@
+import { graphql } from './tada';
+
+export const ViewerQuery = graphql(`
+  query Viewer {
+    viewer { name role }
+  }
+`);

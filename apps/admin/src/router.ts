@@ -1,0 +1,48 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import { useSession } from './composables/useSession';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without an API key. */
+    public?: boolean;
+    title?: string;
+  }
+}
+
+// Every page is its own chunk: the first load carries the shell only, charts arrive with the dashboard.
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
+    {
+      path: '/',
+      component: () => import('./components/shell/ShellLayout.vue'),
+      children: [
+        {
+          path: '',
+          name: 'dashboard',
+          component: () => import('./pages/DashboardPage.vue'),
+          meta: { title: 'Dashboard' },
+        },
+        {
+          path: 'errors',
+          name: 'errors',
+          component: () => import('./pages/SyncErrorsPage.vue'),
+          meta: { title: 'Coupled Data Synchronization Errors' },
+        },
+      ],
+    },
+    { path: '/:pathMatch(.*)*', redirect: '/' },
+  ],
+});
+
+router.beforeEach((to) => {
+  const { apiKey } = useSession();
+  if (!to.meta.public && !apiKey.value) return { name: 'login', query: { redirect: to.fullPath } };
+  if (to.name === 'login' && apiKey.value) return { name: 'dashboard' };
+  return true;
+});
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} · Tandem` : 'Tandem';
+});

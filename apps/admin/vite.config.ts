@@ -1,0 +1,12 @@
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'vite';
+
+// In development the API runs on its own port (`tandem start`, 4000 by default); the proxy keeps the
+// console same-origin as in production, where the API serves the built files itself.
+const api = process.env.TANDEM_API_URL ?? 'http://localhost:4000';
+
+export default defineConfig({
+  plugins: [vue()],
+  server: { proxy: { '/graphql': { target: api, ws: true } } },
+  build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 1200 },
+});
