@@ -3,6 +3,9 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createStore, type SyncJobSnapshot, TandemError } from '@tandem/sync-core';
 import { ensureAdminKey } from './auth/api-keys.js';
+import { errorsCommand } from './commands/errors.command.js';
+import { keysCommand } from './commands/keys.command.js';
+import { UsageError } from './commands/usage.error.js';
 import type { TandemConfig } from './config/config.schema.js';
 import { loadConfig } from './config/load-config.js';
 import { demoConfig, ensureDemoApps } from './demo/demo-apps.js';
@@ -19,13 +22,29 @@ const USAGE = `usage: tandem <command> [--config PATH]
   start                 migrate, run scheduled jobs and serve the GraphQL API (no config file: the demo)
   check-config          validate the config and exit
   migrate               bring the database schema up to date and exit
-  sync run MAPPING      run one job of a mapping now and print its outcome [--full]`;
+  sync run MAPPING      run one job of a mapping now and print its outcome [--full]
+  keys create --role VIEWER|OPERATOR|ADMIN --name NAME
+  keys list | keys revoke ID
+  errors list [--mapping M] [--kind K] [--status OPEN|RESOLVED] [--limit N]
+  errors retry --all [--mapping M] [--kind K] [--run-now]`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { config: { type: 'string' }, full: { type: 'boolean' }, help: { type: 'boolean' } },
+    options: {
+      config: { type: 'string' },
+      full: { type: 'boolean' },
+      help: { type: 'boolean' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      mapping: { type: 'string' },
+      kind: { type: 'string' },
+      status: { type: 'string' },
+      limit: { type: 'string' },
+      all: { type: 'boolean' },
+      'run-now': { type: 'boolean' },
+    },
   });
   const [command, ...rest] = positionals;
   if (values.help || !command) {
@@ -48,6 +67,10 @@ async function main(argv: string[]): Promise<number> {
     case 'sync':
       if (rest[0] !== 'run' || !rest[1]) break;
       return syncRun(config, rest[1], values.full ?? false);
+    case 'keys':
+      return keysCommand(config, rest, values);
+    case 'errors':
+      return errorsCommand(config, rest, { ...values, runNow: values['run-now'] });
   }
   console.error(USAGE);
   return 2;
@@ -143,7 +166,7 @@ function describeJob(job: SyncJobSnapshot): string {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    if (error instanceof TandemError) {
+    if (error instanceof TandemError || error instanceof UsageError) {
       console.error(`error: ${error.message}`);
       process.exit(2);
     }

@@ -54,3 +54,36 @@ describe('tandem CLI', () => {
     expect(result.stderr).toContain('no mapping named "nope" (customers, items)');
   });
 });
+
+describe('tandem CLI: keys and errors', () => {
+  it('creates a key shown once, lists it by prefix, revokes it; a bad role exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-cli-'));
+    const created = await tandem(dir, ['keys', 'create', '--role', 'operator', '--name', 'ci-bot']);
+    expect(created.code).toBe(0);
+    const key = /^API key: (tdm_\S+)$/m.exec(created.stdout)?.[1];
+    expect(key).toBeDefined();
+    const listed = await tandem(dir, ['keys', 'list']);
+    expect(listed.stdout).toMatch(new RegExp(`^1\\tOPERATOR\\t${key!.slice(0, 8)}[^\\n]*\\tci-bot\\tactive`, 'm'));
+    expect(listed.stdout).not.toContain(key);
+    expect((await tandem(dir, ['keys', 'revoke', '1'])).stdout).toContain('API key 1 revoked');
+    expect((await tandem(dir, ['keys', 'list'])).stdout).toMatch(/ci-bot\trevoked/);
+    const bad = await tandem(dir, ['keys', 'create', '--role', 'boss', '--name', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--role must be one of VIEWER, OPERATOR, ADMIN');
+  });
+
+  it('lists open errors of a mapping and retries them all by filter', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-cli-'));
+    await tandem(dir, ['sync', 'run', 'items']);
+    const listed = await tandem(dir, ['errors', 'list', '--mapping', 'items']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/\tWRITE_FAILED\tOPEN\t.*length\(description\) <= 30/);
+    expect(listed.stdout).toMatch(/^1 error$/m);
+    const retried = await tandem(dir, ['errors', 'retry', '--all', '--mapping', 'items', '--kind', 'write_failed']);
+    expect(retried.code).toBe(0);
+    expect(retried.stdout).toContain('requested 1, succeeded 1, failed 0');
+    const wrong = await tandem(dir, ['errors', 'list', '--kind', 'nope']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--kind must be one of UPDATE_CONFLICT');
+  });
+});
