@@ -131,6 +131,32 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     await page.close();
   });
 
+  it('a job started through the API appears on the open dashboard without a reload', async () => {
+    const page = await signIn(api.adminKey);
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByTestId('recent-job').first().waitFor();
+    // Survives only if the page is never reloaded.
+    await page.evaluate(() => Object.assign(window, { stayedOpen: true }));
+    const { tableMappings } = await graphqlRequest<{ tableMappings: { id: string; name: string }[] }>(
+      api,
+      api.adminKey,
+      '{ tableMappings { id name } }',
+    );
+    const customers = tableMappings.find((mapping) => mapping.name === 'customers')!;
+    const started = await graphqlRequest<{ runSync: { job?: { id: string } } }>(
+      api,
+      api.adminKey,
+      'mutation($m: ID!) { runSync(mappingId: $m, full: true) { ... on RunSyncPayload { job { id } } } }',
+      { m: customers.id },
+    );
+    const jobId = started.runSync.job!.id;
+    // Running or already finished: either way it arrived by subscription (the console does not poll).
+    await page.locator(`[data-id="${jobId}"]`).first().waitFor();
+    await expect.poll(() => page.locator(`[data-testid="recent-job"][data-id="${jobId}"]`).count()).toBe(1);
+    expect(await page.evaluate(() => (window as { stayedOpen?: boolean }).stayedOpen)).toBe(true);
+    await page.close();
+  });
+
   it('a viewer sees errors but no action buttons', async () => {
     const created = await graphqlRequest<{ createApiKey: { key?: string } }>(
       api,
