@@ -9,7 +9,12 @@ import { type ApiProcess, graphqlRequest, startApi, waitFor } from './api-proces
 
 const CHROMIUM = '/usr/bin/chromium';
 const DIST_INDEX = fileURLToPath(new URL('../../dist/index.html', import.meta.url));
-const IMAGES = fileURLToPath(new URL('../../../../docs/images/', import.meta.url));
+const DOCS_IMAGES = fileURLToPath(new URL('../../../../docs/images/', import.meta.url));
+// The README's pictures come from this run. They are rewritten when asked (TANDEM_UPDATE_SCREENSHOTS=1) or
+// missing; otherwise they go to a temporary folder, so that a test run leaves the working tree clean.
+const UPDATE_SCREENSHOTS =
+  process.env.TANDEM_UPDATE_SCREENSHOTS === '1' || !existsSync(join(DOCS_IMAGES, 'dashboard.png'));
+const IMAGES = UPDATE_SCREENSHOTS ? DOCS_IMAGES : mkdtempSync(join(tmpdir(), 'tandem-admin-screenshots-'));
 
 /** Global Node id → the database id ("SyncError:1" base64-encoded). */
 function databaseId(globalId: string): number {
@@ -55,6 +60,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     await context?.close();
     await api?.stop();
     if (profile) rmSync(profile, { recursive: true, force: true });
+    if (!UPDATE_SCREENSHOTS) rmSync(IMAGES, { recursive: true, force: true });
   });
 
   /** A new tab has its own sessionStorage: signed out. */
