@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createStore, type SyncJobSnapshot, TandemError } from '@tandem/sync-core';
 import { ensureAdminKey } from './auth/api-keys.js';
@@ -7,7 +8,8 @@ import { errorsCommand } from './commands/errors.command.js';
 import { keysCommand } from './commands/keys.command.js';
 import { UsageError } from './commands/usage.error.js';
 import type { TandemConfig } from './config/config.schema.js';
-import { loadConfig } from './config/load-config.js';
+import { loadConfig, parseConfig } from './config/load-config.js';
+import { DemoActivitySimulator } from './demo/activity-simulator.js';
 import { demoConfig, ensureDemoApps } from './demo/demo-apps.js';
 import { bridgeEvents } from './pubsub.js';
 import { startRuntime } from './runtime/tandem-runtime.js';
@@ -19,7 +21,7 @@ import { createApi } from './yoga.js';
  * invalid config (the message names the key), 3 something unexpected.
  */
 const USAGE = `usage: tandem <command> [--config PATH]
-  start                 migrate, run scheduled jobs and serve the GraphQL API (no config file: the demo)
+  start [--no-demo]     migrate, run scheduled jobs and serve the GraphQL API (no config file: the demo)
   check-config          validate the config and exit
   migrate               bring the database schema up to date and exit
   sync run MAPPING      run one job of a mapping now and print its outcome [--full]
@@ -44,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       limit: { type: 'string' },
       all: { type: 'boolean' },
       'run-now': { type: 'boolean' },
+      'no-demo': { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -51,7 +54,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const config = readConfig(values.config);
+  const demo = values.config === undefined && !configFileHere() && !values['no-demo'];
+  const config = readConfig(values.config, values['no-demo'] ?? false);
   switch (command) {
     case 'check-config':
       console.log(`config OK: ${config.mappings.length} mappings, ${Object.keys(config.connectors).length} connectors`);
@@ -63,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'start':
-      return start(config);
+      return start(config, demo);
     case 'sync':
       if (rest[0] !== 'run' || !rest[1]) break;
       return syncRun(config, rest[1], values.full ?? false);
@@ -76,22 +80,26 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-function readConfig(path: string | undefined): TandemConfig {
-  const file =
-    path ??
-    (existsSync('tandem.config.yaml')
-      ? 'tandem.config.yaml'
-      : existsSync('tandem.config.json')
-        ? 'tandem.config.json'
-        : null);
+function configFileHere(): string | null {
+  if (existsSync('tandem.config.yaml')) return 'tandem.config.yaml';
+  return existsSync('tandem.config.json') ? 'tandem.config.json' : null;
+}
+
+/** The config file given or found here; else the demo, or with `--no-demo` an empty Tandem (API only). */
+function readConfig(path: string | undefined, noDemo: boolean): TandemConfig {
+  const file = path ?? configFileHere();
   if (file) return loadConfig(file);
   const dataDir = process.env.TANDEM_DATA_DIR ?? './data';
+  if (noDemo) return parseConfig({ database: { url: `sqlite:${join(dataDir, 'tandem.sqlite')}` }, connectors: {} });
   ensureDemoApps(dataDir);
   return demoConfig(dataDir);
 }
 
-async function start(config: TandemConfig): Promise<number> {
+async function start(config: TandemConfig, demo: boolean): Promise<number> {
   const runtime = await startRuntime(config);
+  // The demo's apps are used by simulated people, so that errors appear to triage.
+  const simulator = demo ? new DemoActivitySimulator(process.env.TANDEM_DATA_DIR ?? './data') : null;
+  simulator?.start();
   runtime.events.subscribe((event) => {
     if (event.type === 'syncJobChanged' && isFinal(event.job)) console.log(describeJob(event.job));
   });
@@ -118,6 +126,7 @@ async function start(config: TandemConfig): Promise<number> {
     process.once('SIGTERM', stop);
   });
   console.log('stopping: finishing the running job…');
+  simulator?.stop();
   await server.close();
   detach();
   await runtime.close();

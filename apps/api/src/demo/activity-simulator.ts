@@ -1,0 +1,130 @@
+import { join, resolve } from 'node:path';
+import Database from 'libsql';
+
+type Db = InstanceType<typeof Database>;
+
+const CITIES = ['Oslo', 'Bergen', 'Trondheim', 'Stavanger', 'Tromsø', 'Aarhus', 'Malmö', 'Turku'];
+
+/**
+ * Makes the demo apps look used: every few seconds people edit, create and delete records on both sides,
+ * sometimes the same record on both sides (an update conflict), sometimes a record deleted on one side
+ * and edited on the other (a deletion), sometimes a value the other app rejects (a failed write). So a
+ * newcomer sees every kind of error appear live and can triage it.
+ */
+export class DemoActivitySimulator {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly erp: Db;
+  private readonly crm: Db;
+  private tick = 0;
+
+  constructor(
+    dataDir: string,
+    private readonly everyMs = 4000,
+    private readonly random: () => number = Math.random,
+  ) {
+    const dir = join(resolve(dataDir), 'demo');
+    this.erp = new Database(join(dir, 'erp.sqlite'));
+    this.crm = new Database(join(dir, 'crm.sqlite'));
+    for (const db of [this.erp, this.crm]) db.exec('pragma journal_mode = WAL; pragma busy_timeout = 5000');
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.step(), this.everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.erp.close();
+    this.crm.close();
+  }
+
+  /** One round of activity; public so that a test can drive it without waiting. */
+  step(): void {
+    this.tick++;
+    try {
+      this.editSome(3);
+      if (this.tick % 2 === 0) this.createCustomer();
+      if (this.tick % 3 === 0) this.conflict();
+      if (this.tick % 5 === 0) this.deleteOnOneSide();
+      if (this.tick % 7 === 0) this.rejectedWrite();
+    } catch {
+      // A busy file or a record that vanished between two statements: the next round tries again.
+    }
+  }
+
+  private pick<T>(items: T[]): T | undefined {
+    return items[Math.floor(this.random() * items.length)];
+  }
+
+  private erpNow(): string {
+    return new Date().toISOString();
+  }
+
+  private editSome(count: number): void {
+    for (let i = 0; i < count; i++) {
+      const row = this.erp.prepare('select id from customer order by random() limit 1').get() as
+        | { id: number }
+        | undefined;
+      if (row) {
+        this.erp
+          .prepare('update customer set city = ?, modified_at = ? where id = ?')
+          .run(this.pick(CITIES), this.erpNow(), row.id);
+      }
+      const account = this.crm.prepare('select accountid from account order by random() limit 1').get() as
+        | { accountid: string }
+        | undefined;
+      if (account) {
+        this.crm
+          .prepare('update account set telephone1 = ?, modifiedon = ? where accountid = ?')
+          .run(`+47 9${Math.floor(this.random() * 1e7)}`, Date.now(), account.accountid);
+      }
+    }
+  }
+
+  private createCustomer(): void {
+    const n = Math.floor(this.random() * 1e6);
+    this.erp
+      .prepare('insert into customer (name, email, city, phone, modified_at) values (?, ?, ?, ?, ?)')
+      .run(`New customer ${n}`, `new${n}@example.com`, this.pick(CITIES), null, this.erpNow());
+  }
+
+  /** The same coupled record renamed on both sides before the next job. */
+  private conflict(): void {
+    const account = this.crm
+      .prepare('select accountid, erp_id from account where erp_id is not null order by random() limit 1')
+      .get() as { accountid: string; erp_id: string } | undefined;
+    if (!account) return;
+    this.erp
+      .prepare('update customer set name = ?, modified_at = ? where id = ?')
+      .run(
+        `${this.pick(['Nordic', 'Baltic', 'Alpine'])} Trading ${account.erp_id}`,
+        this.erpNow(),
+        Number(account.erp_id),
+      );
+    this.crm
+      .prepare('update account set name = ?, modifiedon = ? where accountid = ?')
+      .run(`${this.pick(['Polar', 'Fjord', 'Harbour'])} Group ${account.erp_id}`, Date.now(), account.accountid);
+  }
+
+  /** A coupled account deleted in the CRM while the ERP customer is edited. */
+  private deleteOnOneSide(): void {
+    const account = this.crm
+      .prepare('select accountid, erp_id from account where erp_id is not null order by random() limit 1')
+      .get() as { accountid: string; erp_id: string } | undefined;
+    if (!account) return;
+    this.crm.prepare('delete from account where accountid = ?').run(account.accountid);
+    this.erp
+      .prepare('update customer set phone = ?, modified_at = ? where id = ?')
+      .run('+47 22 00 00 00', this.erpNow(), Number(account.erp_id));
+  }
+
+  /** A product name longer than the ERP's item description allows: the write is rejected. */
+  private rejectedWrite(): void {
+    const n = Math.floor(this.random() * 1e6);
+    this.crm
+      .prepare('insert into product (productid, name, price, modifiedon) values (?, ?, ?, ?)')
+      .run(`crm-p-${n}`, `Premium service agreement with extended hours ${n}`, 100 + (n % 900), Date.now());
+  }
+}
