@@ -1,4 +1,5 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
+import { cachedCount } from './count-cache.js';
 import { type CursorKey, decodeCursor, type Page, pageSize, seekDescending, toPage } from './pagination.js';
 
 export interface ListQuery<T> {
@@ -32,10 +33,7 @@ export async function listPage<T>(em: EntityManager, query: ListQuery<T>): Promi
   const entities = rows.map((row) => em.map(query.entity, row) as T);
   let total: Promise<number> | null = null;
   const totalCount = () => {
-    total ??= base
-      .clone()
-      .count({ n: '*' })
-      .then((result: Record<string, unknown>[]) => Number(result[0]?.n ?? 0));
+    total ??= cachedCount(knex, base.clone().count({ n: '*' }));
     return total;
   };
   return toPage(query.list, entities, size, after !== null, query.key, totalCount);

@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStore, saveTableMapping } from '@tandem/sync-core';
+import autocannon from 'autocannon';
+import Database from 'libsql';
+import { createApiKey } from '../src/auth/api-keys.js';
+import { encodeCursor } from '../src/graphql/pagination.js';
+import { spawnServer } from './api-process.js';
+import { benchLine, note } from './report.js';
+import { seedErrors } from './seed-errors.js';
+
+const TOTAL = Number(process.env.BENCH_ERRORS ?? 1_000_000);
+const DEEP = Math.floor(TOTAL * 0.9);
+const CONNECTIONS = 10;
+const REQUESTS = 3_000;
+
+const QUERY = `query($mapping: ID!, $after: String) {
+  syncErrors(filter: { mappingId: $mapping, kinds: [WRITE_FAILED] }, first: 50, after: $after) {
+    totalCount
+    edges { cursor node { id kind status message localId integrationId occurredAt } }
+    pageInfo { hasNextPage endCursor } } }`;
+
+async function prepareStore(path: string): Promise<{ key: string; mappingIds: [number, number] }> {
+  const store = await createStore({ url: `sqlite:${path}` });
+  try {
+    const mapping = (name: string) =>
+      saveTableMapping(store.em(), {
+        name,
+        local: { connector: 'erp', table: 'customer', id: 'id', modifiedOn: 'modified_at' },
+        integration: { connector: 'crm', table: 'account', id: 'accountid', modifiedOn: 'modifiedon' },
+        fields: [{ local: 'name', integration: 'name' }],
+      });
+    const mappingIds: [number, number] = [await mapping('customers'), await mapping('items')];
+    const { key } = await createApiKey(store.em(), 'bench', 'VIEWER');
+    return { key, mappingIds };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The cursor of the row `depth` rows into the filtered list: what a client paging that far would hold. */
+function cursorAt(path: string, mappingId: number, depth: number): string {
+  const db = new Database(path);
+  const row = db
+    .prepare(
+      `select occurred_at as at, id from sync_error where mapping_id = ? and kind = 'WRITE_FAILED'
+       order by occurred_at desc, id desc limit 1 offset ?`,
+    )
+    .get([mappingId, depth - 1]) as { at: number; id: number };
+  db.close();
+  return encodeCursor('errors', [Number(row.at), Number(row.id)]);
+}
+
+async function checkPage(url: string, key: string, body: string, expectedTotal: number): Promise<void> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body,
+  });
+  const json = (await response.json()) as {
+    data?: { syncErrors: { totalCount: number; edges: unknown[] } };
+    errors?: unknown;
+  };
+  if (json.errors || json.data?.syncErrors.edges.length !== 50 || json.data.syncErrors.totalCount !== expectedTotal) {
+    throw new Error(`unexpected answer: ${JSON.stringify(json).slice(0, 500)}`);
+  }
+}
+
+async function load(url: string, key: string, body: string, amount: number) {
+  const result = await autocannon({
+    url: `${url}/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body,
+    connections: CONNECTIONS,
+    amount,
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average };
+}
+
+/**
+ * BENCH errors-page: the first page of 50 errors filtered by mapping and kind, with totalCount, over
+ * 1,000,000 stored errors on SQLite, 10 concurrent clients over HTTP to a real server on 127.0.0.1; then
+ * the same query at a cursor 900,000 rows deep. deep_ratio = deep p50 / first-page p50.
+ */
+export async function errorsPage(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-api-'));
+  const path = join(dir, 'tandem.sqlite');
+  try {
+    const { key, mappingIds } = await prepareStore(path);
+    let started = performance.now();
+    const seeded = seedErrors(path, mappingIds, TOTAL);
+    note(
+      `${TOTAL} errors seeded in ${Math.round(performance.now() - started)} ms; ${seeded.matching} match the filter`,
+    );
+    const deepCursor = cursorAt(path, seeded.mappingId, DEEP);
+    const server = await spawnServer('./errors-page.server.ts', [path]);
+    try {
+      const first = JSON.stringify({ query: QUERY, variables: { mapping: String(seeded.mappingId) } });
+      const deep = JSON.stringify({
+        query: QUERY,
+        variables: { mapping: String(seeded.mappingId), after: deepCursor },
+      });
+      await checkPage(server.url, key, first, seeded.matching);
+      await checkPage(server.url, key, deep, seeded.matching);
+      started = performance.now();
+      await load(server.url, key, first, 300); // warm-up: JIT, statement cache, page cache
+      const firstPage = await load(server.url, key, first, REQUESTS);
+      note(`first page: p50 ${firstPage.p50} ms, p99 ${firstPage.p99} ms, ${Math.round(firstPage.rps)} req/s`);
+      // Where the time goes: the same page without totalCount.
+      const uncounted = JSON.stringify({
+        query: QUERY.replace('totalCount', ''),
+        variables: { mapping: String(seeded.mappingId) },
+      });
+      const pageOnly = await load(server.url, key, uncounted, REQUESTS);
+      note(`first page without totalCount: p50 ${pageOnly.p50} ms, p99 ${pageOnly.p99} ms`);
+      await load(server.url, key, deep, 300);
+      const deepPage = await load(server.url, key, deep, REQUESTS);
+      note(`${DEEP} rows deep: p50 ${deepPage.p50} ms, p99 ${deepPage.p99} ms, ${Math.round(deepPage.rps)} req/s`);
+      const met = firstPage.p50 <= 15 && firstPage.p99 <= 50 && deepPage.p50 <= 1.2 * firstPage.p50;
+      note(`targets (p50 ≤ 15, p99 ≤ 50, deep ≤ 1.2×): ${met ? 'met' : 'missed'}`);
+      return benchLine('errors-page', {
+        p50_ms: firstPage.p50,
+        p99_ms: firstPage.p99,
+        deep_ratio: deepPage.p50 / firstPage.p50,
+        deep_p99_ms: deepPage.p99,
+        errors: TOTAL,
+        clients: CONNECTIONS,
+      });
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
