@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { InProcessEventBus, SyncJobSnapshot } from '@tandem/sync-core';
 import { createPubSub, type PubSub } from 'graphql-yoga';
 
@@ -17,7 +18,10 @@ export function bridgeEvents(
   events: InProcessEventBus,
   options: Parameters<typeof createPubSub<TandemPubSubTopics>>[0] = {},
 ): { pubsub: TandemPubSub; detach: () => void } {
-  const pubsub = createPubSub<TandemPubSubTopics>(options);
+  // One listener per open subscription: the default cap of 10 would warn at the 11th dashboard.
+  const eventTarget = options.eventTarget ?? new EventTarget();
+  if (eventTarget instanceof EventTarget) setMaxListeners(0, eventTarget);
+  const pubsub = createPubSub<TandemPubSubTopics>({ ...options, eventTarget });
   const detach = events.subscribe((event) => {
     if (event.type === 'syncJobChanged') pubsub.publish('syncJobChanged', event.job);
     else pubsub.publish('syncErrorsChanged', { mappingId: event.mappingId });
