@@ -46,13 +46,16 @@ async function start(dir: string, port: number): Promise<Started> {
   return { child, output: () => output, exited };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the test reads whatever shape each query returns
+type Json = Record<string, any>;
+
 async function graphql(port: number, key: string, query: string) {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ query }),
   });
-  return (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+  return (await response.json()) as { data?: Json; errors?: unknown[] };
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {

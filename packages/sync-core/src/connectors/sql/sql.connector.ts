@@ -210,8 +210,9 @@ export class SqlTableConnector implements TableConnector {
             part.map((i) => rows[i]!),
             previous,
           );
-          if (written) part.forEach((i, n) => (results[i] = written[n]!));
-          else for (const i of part) results[i] = await this.updateRow(tx, layout, rows[i]!, previous);
+          for (const [n, i] of part.entries()) {
+            results[i] = written ? written[n]! : await this.updateRow(tx, layout, rows[i]!, previous);
+          }
         }
       }
       for (const i of singles) results[i] = await this.updateRow(tx, layout, rows[i]!, previous);
