@@ -6,6 +6,7 @@ import { createStore, type SyncJobSnapshot, TandemError } from '@tandem/sync-cor
 import { ensureAdminKey } from './auth/api-keys.js';
 import { errorsCommand } from './commands/errors.command.js';
 import { keysCommand } from './commands/keys.command.js';
+import { TerminalProgress } from './commands/terminal-progress.js';
 import { UsageError } from './commands/usage.error.js';
 import type { TandemConfig } from './config/config.schema.js';
 import { loadConfig, parseConfig } from './config/load-config.js';
@@ -144,14 +145,17 @@ async function syncRun(config: TandemConfig, mappingName: string, full: boolean)
     }
     const { TableMappingSchema } = await import('@tandem/sync-core');
     const stored = await runtime.store.em().findOneOrFail(TableMappingSchema, { name: mappingName });
+    const progress = process.stdout.isTTY ? new TerminalProgress(mappingName) : null;
     const finished = new Promise<SyncJobSnapshot>((resolve) => {
       runtime.events.subscribe((event) => {
-        if (event.type === 'syncJobChanged' && event.job.mappingId === stored.id && isFinal(event.job))
-          resolve(event.job);
+        if (event.type !== 'syncJobChanged' || event.job.mappingId !== stored.id) return;
+        progress?.update(event.job);
+        if (isFinal(event.job)) resolve(event.job);
       });
     });
     await runtime.queue.enqueue(stored.id, { trigger: 'MANUAL', full, requestedBy: 'cli' });
     const job = await finished;
+    progress?.done();
     console.log(describeJob(job));
     return job.status === 'FAILED' ? 1 : 0;
   } finally {

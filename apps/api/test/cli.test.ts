@@ -51,7 +51,7 @@ describe('tandem CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-cli-'));
     const result = await tandem(dir, ['sync', 'run', 'nope']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('no mapping named "nope" (customers, items)');
+    expect(result.stderr).toContain('no mapping named "nope" (customers, items, contacts)');
   });
 });
 
@@ -85,5 +85,35 @@ describe('tandem CLI: keys and errors', () => {
     const wrong = await tandem(dir, ['errors', 'list', '--kind', 'nope']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('--kind must be one of UPDATE_CONFLICT');
+  });
+});
+
+describe('tandem sync run in a terminal', () => {
+  it('draws one progress line from a job snapshot', async () => {
+    const { progressLine } = await import('../src/commands/terminal-progress.js');
+    const line = progressLine(
+      'customers',
+      {
+        id: 3,
+        mappingId: 1,
+        status: 'RUNNING',
+        queuedAt: 0,
+        startedAt: 0,
+        finishedAt: null,
+        inserted: 40,
+        modified: 2,
+        deleted: 0,
+        unchanged: 0,
+        skipped: 0,
+        failed: 1,
+        coupled: 5,
+        uncoupled: 0,
+        processed: 1200,
+        message: null,
+      },
+      3,
+      2500,
+    );
+    expect(line).toMatch(/^⠸ customers running [█░]{24} read 1200 · \+40 ~2 coupled 5 failed 1 · 2\.5 s$/);
   });
 });

@@ -49,6 +49,7 @@ export class DemoActivitySimulator {
       if (this.tick % 3 === 0) this.conflict();
       if (this.tick % 5 === 0) this.deleteOnOneSide();
       if (this.tick % 7 === 0) this.rejectedWrite();
+      this.contactActivity();
     } catch {
       // A busy file or a record that vanished between two statements: the next round tries again.
     }
@@ -118,6 +119,24 @@ export class DemoActivitySimulator {
     this.erp
       .prepare('update customer set phone = ?, modified_at = ? where id = ?')
       .run('+47 22 00 00 00', this.erpNow(), Number(account.erp_id));
+  }
+
+  /** The CRM's people update contacts; now and then the ERP deletes one (the coupling is then removed). */
+  private contactActivity(): void {
+    const contact = this.crm.prepare('select contactid from contact order by random() limit 1').get() as
+      | { contactid: string }
+      | undefined;
+    if (contact) {
+      this.crm
+        .prepare('update contact set jobtitle = ?, modifiedon = ? where contactid = ?')
+        .run(this.pick(['Buyer', 'CEO', 'Controller', 'Purchaser']), Date.now(), contact.contactid);
+    }
+    if (this.tick % 6 === 0) {
+      const local = this.erp.prepare('select no from contact order by random() limit 1').get() as
+        | { no: number }
+        | undefined;
+      if (local) this.erp.prepare('delete from contact where no = ?').run(local.no);
+    }
   }
 
   /** A product name longer than the ERP's item description allows: the write is rejected. */

@@ -5,8 +5,8 @@ import type { TandemConfig } from '../config/config.schema.js';
 import { parseConfig } from '../config/load-config.js';
 
 /**
- * The demo: two small apps as SQLite files — an ERP with customers and items, a CRM with accounts and
- * products — and the mappings between them. Some CRM accounts share an e-mail with an ERP customer (they
+ * The demo: two small apps as SQLite files — an ERP with customers, contacts and items, a CRM with
+ * accounts, contacts and products — and three mappings with different directions and policies. Some CRM accounts share an e-mail with an ERP customer (they
  * couple by match), one CRM product name is too long for the ERP (a rejected write), so a newcomer sees
  * coupling, inserts and errors on the first run.
  */
@@ -56,6 +56,22 @@ export function demoConfig(dataDir: string): TandemConfig {
           { local: 'unit_price', integration: 'price' },
         ],
       },
+      {
+        // The CRM owns contacts: they flow one way, its edits win, and a contact deleted in the ERP is
+        // simply uncoupled (the CRM keeps it).
+        name: 'contacts',
+        local: { connector: 'erp', table: 'contact', id: 'no', modifiedOn: 'modified_at' },
+        integration: { connector: 'crm', table: 'contact', id: 'contactid', modifiedOn: 'modifiedon' },
+        direction: 'FROM_INTEGRATION',
+        updateConflictResolution: 'GET_UPDATE_FROM_INTEGRATION',
+        deletionConflictResolution: 'REMOVE_COUPLING',
+        scheduleSeconds: 20,
+        fields: [
+          { local: 'full_name', integration: 'fullname' },
+          { local: 'email', integration: 'emailaddress1', match: true },
+          { local: 'job_title', integration: 'jobtitle' },
+        ],
+      },
     ],
   });
 }
@@ -78,7 +94,11 @@ export function ensureDemoApps(dataDir: string): void {
     create index customer_changes on customer (modified_at, id);
     create table item (no text primary key, description text not null check (length(description) <= 30),
       unit_price real, modified_at text not null);
-    create index item_changes on item (modified_at, no);`);
+    create index item_changes on item (modified_at, no);
+    create table contact (no integer primary key autoincrement, full_name text not null, email text,
+      job_title text, modified_at text not null);
+    create index contact_changes on contact (modified_at, no);
+    create index contact_email on contact (lower(email));`);
   const crm = new Database(crmPath);
   crm.exec(`pragma journal_mode = WAL;
     create table account (accountid text primary key, name text not null, emailaddress1 text, address1_city text,
@@ -86,7 +106,10 @@ export function ensureDemoApps(dataDir: string): void {
     create index account_changes on account (modifiedon, accountid);
     create table product (productid text primary key, name text not null, price real, erp_no text,
       modifiedon integer not null);
-    create index product_changes on product (modifiedon, productid);`);
+    create index product_changes on product (modifiedon, productid);
+    create table contact (contactid text primary key, fullname text not null, emailaddress1 text, jobtitle text,
+      modifiedon integer not null);
+    create index contact_changes on contact (modifiedon, contactid);`);
 
   const seed = erp.transaction(() => {
     const customer = erp.prepare('insert into customer (name, email, city, phone, modified_at) values (?, ?, ?, ?, ?)');
@@ -128,6 +151,13 @@ export function ensureDemoApps(dataDir: string): void {
         null,
         now - 50_000 + i,
       );
+    const contact = crm.prepare(
+      'insert into contact (contactid, fullname, emailaddress1, jobtitle, modifiedon) values (?, ?, ?, ?, ?)',
+    );
+    const titles = ['Buyer', 'CFO', 'Office manager', 'Head of IT', 'Sales lead'];
+    for (let i = 1; i <= 1500; i++) {
+      contact.run(`crm-c-${i}`, `Contact ${i}`, `contact${i}@example.net`, titles[i % titles.length], now - 45_000 + i);
+    }
     const product = crm.prepare('insert into product (productid, name, price, modifiedon) values (?, ?, ?, ?)');
     product.run('crm-p-1', 'Consulting hour', 120, now - 40_000);
     // Too long for the ERP's item description: the write is rejected and shows up as an error to triage.

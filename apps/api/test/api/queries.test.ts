@@ -21,8 +21,9 @@ describe('queries', () => {
     expect(res.contentType).toContain('application/graphql-response+json');
     expect(res.body.errors).toBeUndefined();
     const data = res.body.data as { tableMappings: { name: string; fields: unknown[] }[]; viewer: unknown };
-    expect(data.tableMappings.map((m) => m.name)).toEqual(['customers', 'items']);
-    expect(data.tableMappings[0]!.fields).toHaveLength(4);
+    expect(data.tableMappings.map((m) => m.name)).toEqual(['contacts', 'customers', 'items']);
+    const customers = data.tableMappings.find((m) => m.name === 'customers')!;
+    expect(customers.fields).toHaveLength(4);
     expect(data.viewer).toEqual({ name: 'test-viewer', role: 'VIEWER' });
   });
 
