@@ -14,6 +14,7 @@ import { DemoActivitySimulator } from './demo/activity-simulator.js';
 import { demoConfig, ensureDemoApps } from './demo/demo-apps.js';
 import { bridgeEvents } from './pubsub.js';
 import { startRuntime } from './runtime/tandem-runtime.js';
+import { DEFAULT_ADMIN_DIR } from './serve-admin.js';
 import { startApiServer } from './server.js';
 import { createApi } from './yoga.js';
 
@@ -120,6 +121,7 @@ async function start(config: TandemConfig, demo: boolean): Promise<number> {
     host: config.server.host,
   });
   console.log(`Tandem is running: ${config.mappings.length} mappings, database ${config.database.url}`);
+  if (existsSync(join(DEFAULT_ADMIN_DIR, 'index.html'))) console.log(`Console: ${server.url}/`);
   console.log(`GraphQL API: ${server.url}/graphql`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -122,4 +122,28 @@ describe('config validation', () => {
     expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/tandem');
     expect(errorOf(() => parseConfig(clone(), { PORT: 'x' })).path).toBe('PORT');
   });
+
+  it('names a duplicate mapping name, an unreadable file and a file that is not YAML', () => {
+    const config = clone();
+    config.mappings.push(structuredClone(config.mappings[0]));
+    expect(errorOf(() => parseConfig(config, {})).message).toBe(
+      'mappings[1].name: "customers" is used by another mapping',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-config-'));
+    expect(errorOf(() => loadConfig(join(dir, 'missing.yaml'), {})).message).toContain(
+      'cannot read the config file (ENOENT)',
+    );
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'connectors: {\n  erp: [\n');
+    expect(errorOf(() => loadConfig(broken, {})).message).toMatch(/broken\.yaml: is not valid YAML/);
+  });
+
+  it('refuses a negative schedule and an empty field list, naming the key', () => {
+    const schedule = clone();
+    schedule.mappings[0].scheduleSeconds = -5;
+    expect(errorOf(() => parseConfig(schedule, {})).path).toBe('mappings[0].scheduleSeconds');
+    const fields = clone();
+    fields.mappings[0].fields = [];
+    expect(errorOf(() => parseConfig(fields, {})).path).toBe('mappings[0].fields');
+  });
 });
