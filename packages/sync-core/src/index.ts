@@ -5,7 +5,7 @@ export * from './connectors/connector.js';
 export { SqlConnector } from './connectors/sql/index.js';
 export * from './db/database-url.js';
 export * from './db/orm.js';
-export type { StoreSql, StoreSqlAccess } from './db/store-sql.js';
+export { type StoreSql, type StoreSqlAccess, storeSqlAccess } from './db/store-sql.js';
 export { messagePattern } from './engine/message-pattern.js';
 export * from './engine/resolved-mapping.js';
 export { runSync } from './engine/run-sync.js';

@@ -55,6 +55,11 @@ export function storeSqlAccess(knex: Knex, dialect: StoreDialect): StoreSqlAcces
       session: (fn) => fn(over(knex)),
     };
   }
+  // Statements sent past the query builder are still announced on it (its `query` event), so that
+  // debug logging and statement-counting tests see everything the store runs.
+  const announce = (sql: string, bindings: readonly unknown[]) => {
+    if (knex.listenerCount('query') > 0) knex.emit('query', { sql, bindings, method: 'raw' });
+  };
   const borrow = async <T>(fn: (connection: LibsqlConnection) => Promise<T>): Promise<T> => {
     const connection = (await knex.client.acquireConnection()) as LibsqlConnection;
     try {
@@ -65,10 +70,10 @@ export function storeSqlAccess(knex: Knex, dialect: StoreDialect): StoreSqlAcces
   };
   return {
     dialect,
-    session: (fn) => borrow((connection) => fn(sqliteSql(connection))),
+    session: (fn) => borrow((connection) => fn(sqliteSql(connection, announce))),
     transaction: (fn) =>
       borrow(async (connection) => {
-        const sql = sqliteSql(connection);
+        const sql = sqliteSql(connection, announce);
         await sql.run('begin immediate');
         try {
           const result = await fn(sql);
@@ -82,7 +87,10 @@ export function storeSqlAccess(knex: Knex, dialect: StoreDialect): StoreSqlAcces
   };
 }
 
-function sqliteSql(connection: LibsqlConnection): StoreSql {
+function sqliteSql(
+  connection: LibsqlConnection,
+  announce: (sql: string, bindings: readonly unknown[]) => void,
+): StoreSql {
   let cache = statementCaches.get(connection);
   if (!cache) {
     cache = new Map();
@@ -103,8 +111,12 @@ function sqliteSql(connection: LibsqlConnection): StoreSql {
     params.map((value) => (value === undefined ? null : typeof value === 'boolean' ? (value ? 1 : 0) : value));
   return {
     dialect: 'sqlite',
-    query: async <T>(sql: string, params: readonly unknown[] = []) => prepare(sql).all(values(params)) as T[],
+    query: async <T>(sql: string, params: readonly unknown[] = []) => {
+      announce(sql, params);
+      return prepare(sql).all(values(params)) as T[];
+    },
     run: async (sql, params = []) => {
+      announce(sql, params);
       const statement = prepare(sql);
       // A statement that returns rows (RETURNING) must be stepped to its end, or it stays in progress.
       if (statement.reader) return statement.all(values(params)).length;
