@@ -30,6 +30,18 @@ export const router = createRouter({
           component: () => import('./pages/SyncErrorsPage.vue'),
           meta: { title: 'Coupled Data Synchronization Errors' },
         },
+        {
+          path: 'jobs',
+          name: 'jobs',
+          component: () => import('./pages/SyncJobsPage.vue'),
+          meta: { title: 'Sync jobs' },
+        },
+        {
+          path: 'jobs/:id',
+          name: 'job',
+          component: () => import('./pages/SyncJobDetailPage.vue'),
+          meta: { title: 'Sync job' },
+        },
       ],
     },
     { path: '/:pathMatch(.*)*', redirect: '/' },

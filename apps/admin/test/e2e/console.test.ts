@@ -83,6 +83,41 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     await page.close();
   });
 
+  it('the jobs page lists the demo jobs, live, and opens a job with its errors', async () => {
+    const page = await signIn(api.adminKey);
+    await page.getByRole('link', { name: 'Sync jobs' }).click();
+    await page.waitForURL(`${api.url}/jobs`);
+    await page.getByTestId('sync-job-row').first().waitFor();
+    await expect.poll(() => page.getByTestId('jobs-total').textContent()).toMatch(/[1-9]/);
+    // Run now through the UI: the queued job arrives by subscription, without a reload.
+    await page.getByTestId('run-now-customers').click();
+    const { syncJobs } = await waitFor('the job run from the UI', async () => {
+      const data = await graphqlRequest<{ syncJobs: { edges: { node: { id: string; trigger: string } }[] } }>(
+        api,
+        api.adminKey,
+        '{ syncJobs(first: 5) { edges { node { id trigger } } } }',
+      );
+      return data.syncJobs.edges.some((edge) => edge.node.trigger === 'MANUAL') ? data : null;
+    });
+    const manual = syncJobs.edges.find((edge) => edge.node.trigger === 'MANUAL')!.node;
+    await page.locator(`[data-testid="sync-job-row"][data-id="${manual.id}"]`).waitFor();
+
+    // Filtered in the URL: a link reproduces it.
+    await page.goto(`${api.url}/jobs?status=SUCCEEDED,PARTIAL`);
+    await page.getByTestId('sync-job-row').first().waitFor();
+    const statuses = await page.getByTestId('job-status').allTextContents();
+    expect(statuses.every((status) => status === 'SUCCEEDED' || status === 'PARTIAL')).toBe(true);
+
+    await page.getByTestId('sync-job-row').first().locator('a').click();
+    await page.waitForURL(/\/jobs\/[^/?]+$/);
+    await page.getByTestId('job-facts').waitFor();
+    expect(['SUCCEEDED', 'PARTIAL']).toContain(await page.getByTestId('job-detail-status').textContent());
+    // A job id that does not exist: said so, not a blank page.
+    await page.goto(`${api.url}/jobs/U3luY0pvYjo5OTk5OTk=`);
+    await page.getByTestId('job-missing').waitFor();
+    await page.close();
+  });
+
   it('an admin sees the dashboard and the demo error, and removes its coupling through the UI', async () => {
     const page = await signIn(api.adminKey);
     await expect.poll(() => page.getByTestId('viewer-role').textContent()).toBe('ADMIN');
@@ -176,6 +211,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     await expect.poll(() => page.getByTestId('viewer-role').textContent()).toBe('VIEWER');
     expect(await page.locator('[data-testid^="action-"]').count()).toBe(0);
     expect(await page.locator('[data-testid="sync-error-row"] .n-checkbox').count()).toBe(0);
+    // Nor run buttons on the jobs page.
+    await page.goto(`${api.url}/jobs`);
+    await page.getByTestId('sync-job-row').first().waitFor();
+    expect(await page.getByTestId('run-panel').count()).toBe(0);
     await page.close();
   });
 });

@@ -1,0 +1,66 @@
+import type { Job } from './sync-jobs';
+
+export type JobStatus = Job['status'];
+
+export const JOB_STATUSES = [
+  'QUEUED',
+  'RUNNING',
+  'SUCCEEDED',
+  'PARTIAL',
+  'FAILED',
+  'CANCELLED',
+] as const satisfies readonly JobStatus[];
+
+/** The jobs page's view, all of it in the URL (`/jobs?mapping=…&status=FAILED,PARTIAL&after=…`). */
+export interface JobFilterState {
+  mappingId: string | null;
+  statuses: JobStatus[];
+  /** Keyset cursor of the page shown; null: the first page. */
+  after: string | null;
+}
+
+type QueryValue = string | null | (string | null)[] | undefined;
+
+function single(value: QueryValue): string | null {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first == null || first === '' ? null : first;
+}
+
+/** Unknown values (a stale link) fall back to the default, never throw. */
+export function jobFilterFromQuery(query: Record<string, QueryValue>): JobFilterState {
+  const statuses = (single(query.status) ?? '')
+    .split(',')
+    .filter((status): status is JobStatus => (JOB_STATUSES as readonly string[]).includes(status));
+  return { mappingId: single(query.mapping), statuses: [...new Set(statuses)], after: single(query.after) };
+}
+
+export function queryFromJobFilter(state: JobFilterState): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (state.mappingId) query.mapping = state.mappingId;
+  if (state.statuses.length > 0) query.status = state.statuses.join(',');
+  if (state.after) query.after = state.after;
+  return query;
+}
+
+export function matchesJobFilter(job: Job, state: JobFilterState): boolean {
+  return (
+    (state.mappingId === null || job.mapping.id === state.mappingId) &&
+    (state.statuses.length === 0 || state.statuses.includes(job.status))
+  );
+}
+
+/**
+ * Folds a `syncJobChanged` event into the page shown: a listed job is replaced by its new state (it stays
+ * even if its new status leaves the filter, so rows do not vanish under the pointer); a job not listed
+ * joins only the first page, on top, when it matches the filter. The page keeps its size.
+ */
+export function applyJobEvent(rows: readonly Job[], job: Job, state: JobFilterState, pageSize: number): Job[] {
+  if (rows.some((row) => row.id === job.id)) return rows.map((row) => (row.id === job.id ? job : row));
+  if (state.after !== null || !matchesJobFilter(job, state)) return [...rows];
+  return [job, ...rows].sort((a, b) => b.queuedAt.localeCompare(a.queuedAt)).slice(0, pageSize);
+}
+
+/** "+3 ~2 −0 =40 · coupled 1 · skipped 0 · failed 1". */
+export function jobCounters(job: Job): string {
+  return `+${job.inserted} ~${job.modified} −${job.deleted} =${job.unchanged} · coupled ${job.coupled} · skipped ${job.skipped} · failed ${job.failed}`;
+}

@@ -1,0 +1,55 @@
+import { JobFields } from './dashboard';
+import { graphql } from './tada';
+
+export const SyncJobsQuery = graphql(
+  `
+  query SyncJobs($mappingId: ID, $statuses: [SyncJobStatus!], $first: Int, $after: String) {
+    syncJobs(mappingId: $mappingId, statuses: $statuses, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { ...JobFields } }
+    }
+  }
+`,
+  [JobFields],
+);
+
+export const SyncJobDetailQuery = graphql(
+  `
+  query SyncJobDetail($id: ID!, $first: Int, $after: String) {
+    syncJob(id: $id) {
+      __typename
+      # Aliased: SyncJob.message is nullable, Error.message is not, and one selection cannot hold both.
+      ... on Error { code problem: message }
+      ... on SyncJob {
+        ...JobFields
+        requestedBy
+        errors(first: $first, after: $after) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          edges {
+            node {
+              id kind status message occurredAt localId integrationId actions
+              mapping { id name }
+            }
+          }
+        }
+      }
+    }
+  }
+`,
+  [JobFields],
+);
+
+export const RunSyncMutation = graphql(
+  `
+  mutation RunSync($mappingId: ID!, $full: Boolean) {
+    runSync(mappingId: $mappingId, full: $full) {
+      __typename
+      ... on RunSyncPayload { alreadyQueued job { ...JobFields } }
+      ... on Error { code message }
+    }
+  }
+`,
+  [JobFields],
+);
