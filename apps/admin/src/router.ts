@@ -42,6 +42,12 @@ export const router = createRouter({
           component: () => import('./pages/SyncJobDetailPage.vue'),
           meta: { title: 'Sync job' },
         },
+        {
+          path: 'log',
+          name: 'record-log',
+          component: () => import('./pages/RecordSyncLogPage.vue'),
+          meta: { title: 'Record sync log' },
+        },
       ],
     },
     { path: '/:pathMatch(.*)*', redirect: '/' },

@@ -47,3 +47,11 @@ export function formatTime(iso: string | null | undefined): string {
     second: '2-digit',
   });
 }
+
+/** A record value for a table cell: strings as they are, anything else as JSON; "—" for no value. */
+export function formatValue(value: unknown): string {
+  if (value === undefined) return '—';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}

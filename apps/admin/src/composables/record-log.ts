@@ -1,0 +1,141 @@
+import { formatValue } from './labels';
+
+export type Side = 'LOCAL' | 'INTEGRATION';
+
+/** The record sync log page's lookup, all of it in the URL (`/log?mapping=…&side=…&record=…`). */
+export interface LogLookup {
+  mappingId: string | null;
+  side: Side;
+  recordId: string;
+}
+
+type QueryValue = string | null | (string | null)[] | undefined;
+
+function single(value: QueryValue): string | null {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first == null || first === '' ? null : first;
+}
+
+export function lookupFromQuery(query: Record<string, QueryValue>): LogLookup {
+  return {
+    mappingId: single(query.mapping),
+    side: single(query.side) === 'INTEGRATION' ? 'INTEGRATION' : 'LOCAL',
+    recordId: single(query.record)?.trim() ?? '',
+  };
+}
+
+export function queryFromLookup(lookup: LogLookup): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (lookup.mappingId) query.mapping = lookup.mappingId;
+  query.side = lookup.side;
+  if (lookup.recordId.trim()) query.record = lookup.recordId.trim();
+  return query;
+}
+
+/** Enough to ask the API: a mapping and a record id. */
+export function isComplete(lookup: LogLookup): lookup is LogLookup & { mappingId: string } {
+  return lookup.mappingId !== null && lookup.recordId.trim() !== '';
+}
+
+export type LogAction =
+  | 'CONFLICT'
+  | 'COUPLE'
+  | 'DELETE'
+  | 'DELETED'
+  | 'FAILED'
+  | 'INSERT'
+  | 'RESTORE'
+  | 'RETRY'
+  | 'UNCHANGED'
+  | 'UNCOUPLE'
+  | 'UPDATE';
+
+export interface LogEntry {
+  id: string;
+  action: LogAction;
+  actor: string;
+  direction: string | null;
+  message: string | null;
+  occurredAt: string;
+  localId: string | null;
+  integrationId: string | null;
+  job: { id: string } | null;
+  changes: readonly { field: string; side: string; before: string | null; after: string | null }[];
+}
+
+type TimelineType = 'default' | 'info' | 'success' | 'warning' | 'error';
+
+const ACTIONS: Record<LogAction, { label: string; type: TimelineType }> = {
+  INSERT: { label: 'Inserted', type: 'success' },
+  UPDATE: { label: 'Updated', type: 'info' },
+  UNCHANGED: { label: 'Unchanged', type: 'default' },
+  COUPLE: { label: 'Coupled', type: 'success' },
+  UNCOUPLE: { label: 'Uncoupled', type: 'warning' },
+  CONFLICT: { label: 'Update conflict', type: 'warning' },
+  FAILED: { label: 'Write failed', type: 'error' },
+  DELETE: { label: 'Deleted on the other side', type: 'warning' },
+  DELETED: { label: 'Found deleted', type: 'warning' },
+  RESTORE: { label: 'Restored', type: 'success' },
+  RETRY: { label: 'Retry requested', type: 'info' },
+};
+
+const DIRECTIONS: Record<string, string> = {
+  TO_INTEGRATION: 'local → integration',
+  FROM_INTEGRATION: 'integration → local',
+  BIDIRECTIONAL: 'both ways',
+};
+
+export interface TimelineChange {
+  field: string;
+  side: string;
+  before: string;
+  after: string;
+}
+
+export interface TimelineItem {
+  id: string;
+  title: string;
+  type: TimelineType;
+  occurredAt: string;
+  /** "by job 12 · local → integration", "by ops-key". */
+  byline: string;
+  message: string | null;
+  jobId: string | null;
+  changes: TimelineChange[];
+}
+
+/** A FieldChange's before/after is JSON text: shown as the value it holds ("—" when there was none). */
+export function changeValue(text: string | null): string {
+  if (text === null) return '—';
+  try {
+    return formatValue(JSON.parse(text));
+  } catch {
+    return text;
+  }
+}
+
+/** The log as a timeline, newest first (the API's order; re-sorted so merged pages stay in order). */
+export function timelineItems(entries: readonly LogEntry[]): TimelineItem[] {
+  return [...entries]
+    .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt) || Number(b.id > a.id) - Number(b.id < a.id))
+    .map((entry) => {
+      const action = ACTIONS[entry.action] ?? { label: entry.action, type: 'default' as const };
+      const by = entry.actor === 'job' ? 'by a sync job' : `by ${entry.actor}`;
+      const direction = entry.direction ? (DIRECTIONS[entry.direction] ?? entry.direction) : null;
+      return {
+        id: entry.id,
+        title: action.label,
+        type: action.type,
+        occurredAt: entry.occurredAt,
+        byline: direction ? `${by} · ${direction}` : by,
+        message: entry.message,
+        jobId: entry.job?.id ?? null,
+        changes: entry.changes.map((change) => ({
+          field: change.field,
+          side: change.side === 'INTEGRATION' ? 'integration' : 'local',
+          before: changeValue(change.before),
+          after: changeValue(change.after),
+        })),
+      };
+    });
+}
