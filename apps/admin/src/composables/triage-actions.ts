@@ -8,6 +8,8 @@ export interface ActionOptions {
   runNow?: boolean;
   /** Synchronize: the side whose values win. */
   winner?: Winner;
+  /** Synchronize: fields whose winner differs from `winner` (the detail panel's per-field choice). */
+  fieldWinners?: { field: string; winner: Winner }[];
 }
 
 interface ActionInfo {

@@ -46,7 +46,11 @@ export function useTriageAction() {
           return { error: r.error, result: r.data?.deleteRecords };
         }
         case 'SYNCHRONIZE': {
-          const r = await synchronize.executeMutation({ ...target, winner: options.winner ?? 'LOCAL' });
+          const r = await synchronize.executeMutation({
+            ...target,
+            winner: options.winner ?? 'LOCAL',
+            fieldWinners: options.fieldWinners?.length ? options.fieldWinners : null,
+          });
           return { error: r.error, result: r.data?.synchronizeSyncErrors };
         }
       }

@@ -83,8 +83,13 @@ export const DeleteRecordsMutation = graphql(
 
 export const SynchronizeSyncErrorsMutation = graphql(
   `
-  mutation SynchronizeSyncErrors($ids: [ID!], $filter: SyncErrorFilter, $winner: Side!) {
-    synchronizeSyncErrors(ids: $ids, filter: $filter, winner: $winner) {
+  mutation SynchronizeSyncErrors(
+    $ids: [ID!]
+    $filter: SyncErrorFilter
+    $winner: Side!
+    $fieldWinners: [FieldWinnerInput!]
+  ) {
+    synchronizeSyncErrors(ids: $ids, filter: $filter, winner: $winner, fieldWinners: $fieldWinners) {
       __typename
       ...ActionResultFields
       ... on Error { code message }
@@ -93,3 +98,31 @@ export const SynchronizeSyncErrorsMutation = graphql(
 `,
   [ActionResultFields],
 );
+
+/**
+ * One error for the detail panel: its text, job and coupling, and `records` (both apps read now, field by
+ * field against the last sync). Asked for one error at a time, as docs/API.md advises.
+ */
+export const SyncErrorDetailQuery = graphql(`
+  query SyncErrorDetail($id: ID!) {
+    syncError(id: $id) {
+      __typename
+      ... on Error { code message }
+      ... on SyncError {
+        id kind status message detail occurredAt localId integrationId actions conflictingFields
+        resolution resolvedAt resolvedBy
+        mapping { id name }
+        job { id status queuedAt }
+        coupling { id state localId integrationId lastSyncedAt }
+        records {
+          localRecord integrationRecord
+          unavailable { side message }
+          fields {
+            localField integrationField direction local integration lastSyncedLocal lastSyncedIntegration
+            conflicting changedLocally changedInIntegration
+          }
+        }
+      }
+    }
+  }
+`);

@@ -83,6 +83,75 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     await page.close();
   });
 
+  it("the detail panel of crm-p-2's write failure shows both records and links to its log", async () => {
+    const page = await signIn(api.adminKey);
+    const row = page.getByTestId('sync-error-row').filter({ hasText: 'crm-p-2' }).first();
+    await row.waitFor();
+    const errorId = await row.getAttribute('data-id');
+    await row.getByTestId('open-detail').click();
+    // The panel is in the URL, so a link opens it.
+    await page.waitForURL((url) => url.searchParams.get('error') === errorId);
+    const panel = page.getByTestId('error-detail');
+    await expect.poll(() => page.getByTestId('detail-message').textContent()).toMatch(/\S/);
+    await page.getByTestId('record-compare').waitFor();
+    expect(await page.getByTestId('compare-field').count()).toBeGreaterThan(0);
+    expect(await panel.textContent()).toContain('Local now');
+    expect(await panel.textContent()).toContain('Integration now');
+    // An admin may synchronize a write failure: the per-field winners are offered.
+    await page.getByTestId('detail-synchronize').waitFor();
+
+    // Its record's history: the log link opens the timeline of that record.
+    const logLink = page.locator('[data-testid^="detail-log-"]').first();
+    await logLink.click();
+    await page.waitForURL(/\/log\?/);
+    await page.getByTestId('log-entry').first().waitFor();
+    expect(await page.getByTestId('log-timeline').textContent()).toMatch(/Write failed|Inserted|Updated|Coupled/);
+    await page.close();
+  });
+
+  it('synchronizes an update conflict from the detail panel with a per-field winner', async () => {
+    // The simulator edits a record on both sides every few rounds; the next job opens the conflict.
+    const conflictId = await waitFor('the demo to open an update conflict', async () => {
+      const data = await graphqlRequest<{ syncErrors: { edges: { node: { id: string } }[] } }>(
+        api,
+        api.adminKey,
+        '{ syncErrors(filter: { kinds: [UPDATE_CONFLICT], statuses: [OPEN] }, first: 1) { edges { node { id } } } }',
+      );
+      return data.syncErrors.edges[0]?.node.id;
+    });
+    const page = await signIn(api.adminKey);
+    await page.goto(`${api.url}/errors?error=${encodeURIComponent(conflictId)}`);
+    const conflicting = page.locator('[data-testid="compare-field"]:has([data-testid="conflicting"])').first();
+    await conflicting.waitFor();
+    const field = (await conflicting.getAttribute('data-field'))!;
+    // Local wins for the record, the integration's value for the conflicting field.
+    await page.getByTestId(`winner-${field}-INTEGRATION`).click();
+    const sent = page.waitForRequest((request) => (request.postData() ?? '').includes('SynchronizeSyncErrors'));
+    await page.getByTestId('detail-synchronize').click();
+    await expect
+      .poll(() => page.locator('.n-dialog').textContent())
+      .toContain("Integration values overwrite the local record's");
+    await page.locator('.n-dialog').getByRole('button', { name: 'Synchronize' }).click();
+    const variables = JSON.parse((await sent).postData()!).variables;
+    expect(variables).toMatchObject({
+      ids: [conflictId],
+      winner: 'LOCAL',
+      fieldWinners: [{ field, winner: 'INTEGRATION' }],
+    });
+    await expect.poll(() => page.getByTestId('outcome-counts').textContent()).toContain('1 record succeeded');
+
+    const db = new Database(join(api.dataDir, 'tandem.sqlite'), { readonly: true });
+    try {
+      const stored = db.prepare('select status from sync_error where id = ?').get(databaseId(conflictId)) as {
+        status: string;
+      };
+      expect(stored.status).toBe('RESOLVED');
+    } finally {
+      db.close();
+    }
+    await page.close();
+  });
+
   it('the jobs page lists the demo jobs, live, and opens a job with its errors', async () => {
     const page = await signIn(api.adminKey);
     await page.getByRole('link', { name: 'Sync jobs' }).click();
@@ -211,7 +280,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     await expect.poll(() => page.getByTestId('viewer-role').textContent()).toBe('VIEWER');
     expect(await page.locator('[data-testid^="action-"]').count()).toBe(0);
     expect(await page.locator('[data-testid="sync-error-row"] .n-checkbox').count()).toBe(0);
-    // Nor run buttons on the jobs page.
+    // Nor run buttons on the jobs page, nor a Synchronize in the detail panel.
+    await page.getByTestId('sync-error-row').first().getByTestId('open-detail').click();
+    await page.getByTestId('detail-message').waitFor();
+    expect(await page.getByTestId('detail-synchronize').count()).toBe(0);
     await page.goto(`${api.url}/jobs`);
     await page.getByTestId('sync-job-row').first().waitFor();
     expect(await page.getByTestId('run-panel').count()).toBe(0);
