@@ -1,5 +1,6 @@
 // The triage actions of the Coupled Data Synchronization Errors page (DESIGN.md "Triage actions").
 export * from './action-types.js';
+export { type CoupleRecordsInput, type CoupleRecordsResult, coupleRecords } from './couple-records.action.js';
 export { deleteRecords } from './delete-records.action.js';
 export { MAX_IDS_PER_CALL } from './error-selection.js';
 export { removeCouplings } from './remove-couplings.action.js';
