@@ -28,6 +28,7 @@ function mutationCalls(): Record<string, string> {
     deleteRecords: 'deleteRecords(filter: {}) { __typename }',
     removeCouplings: 'removeCouplings(filter: {}) { __typename }',
     deleteSyncEntriesOlderThan: 'deleteSyncEntriesOlderThan(days: 30) { __typename }',
+    coupleRecords: `coupleRecords(mappingId: "${mapping}", localId: "1", integrationId: "x") { __typename }`,
   };
 }
 

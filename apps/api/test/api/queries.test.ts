@@ -64,3 +64,42 @@ describe('queries', () => {
     expect(new Set(seen).size).toBe(total);
   });
 });
+
+describe('coupleRecords', () => {
+  it('couples an uncoupled pair by hand for an operator, and refuses an already coupled record with a typed error', async () => {
+    const [lead] = await api.runtime.store
+      .em()
+      .getConnection()
+      .execute<{ local_id: string; integration_id: string; mapping_id: number }[]>(
+        "select local_id, integration_id, mapping_id from coupling where integration_id like 'crm-lead-%' limit 1",
+      );
+    const mapping = String(lead!.mapping_id);
+    // Remove that coupling first, so the two records are free to be coupled again by hand.
+    await api.runtime.store
+      .em()
+      .getConnection()
+      .execute("update coupling set state = 'UNCOUPLED' where integration_id = ?", [lead!.integration_id]);
+    const call = (localId: string) =>
+      gql<{
+        coupleRecords: {
+          __typename: string;
+          outcome?: string;
+          code?: string;
+          coupling?: { localId: string; state: string };
+        };
+      }>(
+        api,
+        api.keys.OPERATOR,
+        `mutation { coupleRecords(mappingId: "${mapping}", localId: "${localId}", integrationId: "${lead!.integration_id}") {
+          __typename ... on CoupleRecordsPayload { outcome coupling { localId state } } ... on Error { code message } } }`,
+      );
+    const coupled = await call(lead!.local_id);
+    expect(coupled.body.data!.coupleRecords).toMatchObject({
+      __typename: 'CoupleRecordsPayload',
+      outcome: 'UNCHANGED',
+      coupling: { localId: lead!.local_id, state: 'COUPLED' },
+    });
+    const again = await call(lead!.local_id);
+    expect(again.body.data!.coupleRecords).toMatchObject({ __typename: 'InvalidInputError', code: 'INVALID_INPUT' });
+  });
+});

@@ -1,10 +1,13 @@
-import { COUPLING_STATES, type Coupling, CouplingSchema } from '@tandem/sync-core';
+import { COUPLING_STATES, type Coupling, CouplingSchema, coupleRecords, MappingNotFoundError } from '@tandem/sync-core';
+import { NotFoundError } from '../../errors/index.js';
 import { builder } from '../builder.js';
 import { parseId, parseOptionalId } from '../ids.js';
 import { listPage } from '../list-query.js';
 import { loadByIds } from '../loaders.js';
 import { countedConnection, forwardArgs } from './connection.js';
+import { SideEnum } from './enums.js';
 import { COMMON_ERRORS } from './errors.js';
+import { act, actionContext } from './sync-error-actions.js';
 import { TableMappingRef } from './table-mapping.js';
 
 export const CouplingRef = builder.loadableNodeRef('Coupling', {
@@ -75,5 +78,52 @@ builder.queryFields((t) => ({
     errors: { types: COMMON_ERRORS },
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, context) => CouplingRef.getDataloader(context).load(parseId('Coupling', String(args.id))),
+  }),
+}));
+
+const CoupleRecordsPayload = builder
+  .objectRef<{ coupling: Coupling; outcome: string; message: string | null }>('CoupleRecordsPayload')
+  .implement({
+    fields: (t) => ({
+      coupling: t.field({ type: CouplingRef, resolve: (payload) => payload.coupling }),
+      outcome: t.exposeString('outcome', {
+        description:
+          'MODIFIED: values were written to make the records equal; UNCHANGED: they were; FAILED: see message.',
+      }),
+      message: t.exposeString('message', { nullable: true }),
+    }),
+  });
+
+builder.mutationFields((t) => ({
+  coupleRecords: t.field({
+    type: CoupleRecordsPayload,
+    authScopes: { operator: true },
+    errors: { types: COMMON_ERRORS },
+    description:
+      'Couples two existing records by hand and synchronizes them at once, the winner’s values first (default LOCAL).',
+    args: {
+      mappingId: t.arg.id({ required: true }),
+      localId: t.arg.string({ required: true }),
+      integrationId: t.arg.string({ required: true }),
+      winner: t.arg({ type: SideEnum }),
+    },
+    resolve: async (_root, args, context) => {
+      const mappingId = parseId('TableMapping', String(args.mappingId));
+      try {
+        const result = await act(() =>
+          coupleRecords(actionContext(context), {
+            mappingId,
+            localId: args.localId,
+            integrationId: args.integrationId,
+            winner: args.winner ?? undefined,
+          }),
+        );
+        const coupling = await context.em.findOneOrFail(CouplingSchema, { id: result.couplingId }, { refresh: true });
+        return { coupling, outcome: result.outcome, message: result.message };
+      } catch (error) {
+        if (error instanceof MappingNotFoundError) throw new NotFoundError('TableMapping', String(args.mappingId));
+        throw error;
+      }
+    },
   }),
 }));

@@ -89,13 +89,13 @@ export function toSelection(
   return { filter: toSyncErrorFilter(filter) };
 }
 
-function actionContext(context: GraphQLContext): ActionContext {
+export function actionContext(context: GraphQLContext): ActionContext {
   const { store, connectors, events, queue } = context.services;
   return { store, connectors, events, queue, actor: context.caller?.name ?? 'api' };
 }
 
 /** sync-core refuses bad input with its own InvalidInputError; the API reports it as its typed one. */
-async function act<T>(run: () => Promise<T>): Promise<T> {
+export async function act<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
