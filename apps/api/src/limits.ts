@@ -3,7 +3,7 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
@@ -36,11 +36,31 @@ export function limitPlugins(): Plugin[] {
   ] as Plugin[];
 }
 
-/** Refuses `__schema` / `__type` (production default): the schema is for developers, not for scanners. */
+/**
+ * Refuses `__schema` / `__type` (production default): the schema is for developers, not for scanners.
+ * Validation's "Did you mean …?" hints would hand the schema out field by field, so they go too.
+ */
 export function disableIntrospection(): Plugin {
   return {
     onValidate({ addValidationRule }) {
       addValidationRule(NoSchemaIntrospectionCustomRule);
+      return ({ result, setResult }) => {
+        if (result.length === 0) return;
+        setResult(result.map((error) => withoutSuggestions(error)));
+      };
     },
   };
+}
+
+function withoutSuggestions(error: GraphQLError): GraphQLError {
+  const message = error.message.replace(/\s*Did you mean .*\?$/s, '');
+  if (message === error.message) return error;
+  return new GraphQLError(message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: error.extensions,
+  });
 }

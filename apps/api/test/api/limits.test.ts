@@ -107,6 +107,13 @@ describe('abusive queries', () => {
     }
   });
 
+  it('gives no "Did you mean" hints about the schema while introspection is off', async () => {
+    const res = await gql(api, api.keys.ADMIN, '{ syncError { id } syncErorrs { totalCount } }');
+    const messages = (res.body.errors ?? []).map((e: { message: string }) => e.message);
+    expect(messages).toContain('Cannot query field "syncErorrs" on type "Query".');
+    expect(messages.join(' ')).not.toContain('Did you mean');
+  });
+
   it('refuses batched requests and bodies over the size limit', async () => {
     const batch = await api.yoga.fetch('http://localhost/graphql', {
       method: 'POST',
