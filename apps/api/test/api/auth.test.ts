@@ -62,8 +62,15 @@ describe('authentication', () => {
     expect(key.startsWith(apiKey.prefix)).toBe(true);
     const stored = await api.runtime.store.em().findOneOrFail(ApiKeySchema, { name: 'ci' });
     expect(JSON.stringify(stored)).not.toContain(key);
-    const listed = await gql(api, api.keys.ADMIN, '{ apiKeys { name prefix } }');
+    const listed = await gql<{ apiKeys: { totalCount: number; edges: { node: { name: string; prefix: string } }[] } }>(
+      api,
+      api.keys.ADMIN,
+      '{ apiKeys { totalCount edges { node { name prefix } } } }',
+    );
     expect(JSON.stringify(listed.body)).not.toContain(key);
+    // Newest first: the key just made leads the list.
+    expect(listed.body.data!.apiKeys.edges[0]!.node).toEqual({ name: 'ci', prefix: apiKey.prefix });
+    expect(listed.body.data!.apiKeys.totalCount).toBe(listed.body.data!.apiKeys.edges.length);
     expect((await gql(api, key, '{ viewer { role } }')).body.data).toEqual({ viewer: { role: 'OPERATOR' } });
   });
 
@@ -93,7 +100,7 @@ describe('roles', () => {
       const res = await gql(api, api.keys.OPERATOR, `mutation { ${mutationCalls()[name]} }`);
       expect((res.body.data as Record<string, { __typename: string }>)[name]!.__typename, name).toBe('ForbiddenError');
     }
-    const keys = await gql(api, api.keys.OPERATOR, '{ apiKeys { name } }');
+    const keys = await gql(api, api.keys.OPERATOR, '{ apiKeys { edges { node { name } } } }');
     expect(keys.body.data).toBeNull();
     expect(keys.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });

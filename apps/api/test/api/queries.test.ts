@@ -103,3 +103,24 @@ describe('coupleRecords', () => {
     expect(again.body.data!.coupleRecords).toMatchObject({ __typename: 'InvalidInputError', code: 'INVALID_INPUT' });
   });
 });
+
+describe('syncErrorGroups', () => {
+  it('is a connection: groups with counts, totalCount and cursors', async () => {
+    const res = await gql<{
+      syncErrorGroups: {
+        totalCount: number;
+        edges: { cursor: string; node: { kind: string; count: number; mapping: { name: string } } }[];
+        pageInfo: { hasNextPage: boolean };
+      };
+    }>(
+      api,
+      api.keys.VIEWER,
+      '{ syncErrorGroups(first: 5) { totalCount edges { cursor node { kind count mapping { name } } } pageInfo { hasNextPage } } }',
+    );
+    expect(res.body.errors).toBeUndefined();
+    const groups = res.body.data!.syncErrorGroups;
+    expect(groups.totalCount).toBe(groups.edges.length);
+    expect(groups.edges.length).toBeGreaterThan(0);
+    expect(groups.edges.every((e) => e.node.count > 0 && e.cursor.length > 0)).toBe(true);
+  });
+});

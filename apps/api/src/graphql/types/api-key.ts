@@ -4,6 +4,8 @@ import { InvalidInputError } from '../../errors/invalid-input.error.js';
 import { NotFoundError } from '../../errors/not-found.error.js';
 import { builder } from '../builder.js';
 import { parseId } from '../ids.js';
+import { listPage } from '../list-query.js';
+import { countedConnection, forwardArgs } from './connection.js';
 import { ApiKeyRoleEnum } from './enums.js';
 import { COMMON_ERRORS } from './errors.js';
 
@@ -34,14 +36,27 @@ const RevokeApiKeyPayload = builder.objectRef<{ apiKey: ApiKey }>('RevokeApiKeyP
   fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef, resolve: (payload) => payload.apiKey }) }),
 });
 
+const ApiKeyConnection = countedConnection('ApiKeyConnection', ApiKeyRef);
+
 const MAX_NAME_LENGTH = 100;
 
 builder.queryFields((t) => ({
   apiKeys: t.field({
-    type: [ApiKeyRef],
+    type: ApiKeyConnection,
     authScopes: { admin: true },
-    description: 'Every API key, revoked ones included (ADMIN).',
-    resolve: (_root, _args, context) => context.em.find(ApiKeySchema, {}, { orderBy: { id: 'asc' } }),
+    description: 'Every API key, revoked ones included, newest first (ADMIN).',
+    args: forwardArgs(t.arg),
+    resolve: (_root, args, context) =>
+      listPage<ApiKey>(context.em, {
+        list: 'apiKeys',
+        table: 'api_key',
+        entity: ApiKeySchema,
+        columns: ['id'],
+        key: (key) => [key.id],
+        where: () => {},
+        first: args.first,
+        after: args.after,
+      }),
   }),
 }));
 

@@ -1,8 +1,9 @@
 import { type SyncErrorGroup, type SyncErrorSummary, summarizeSyncErrors, syncErrorGroups } from '@tandem/sync-core';
 import { filter, pipe } from 'graphql-yoga';
-import { InvalidInputError } from '../../errors/invalid-input.error.js';
 import { builder } from '../builder.js';
+import { errorGroupPage } from '../error-group-page.js';
 import { parseOptionalId } from '../ids.js';
+import { countedConnection, forwardArgs } from './connection.js';
 import { SyncErrorKindEnum } from './enums.js';
 import { SyncErrorFilterInput, toSyncErrorFilter } from './sync-error-filter.js';
 import { TableMappingRef } from './table-mapping.js';
@@ -42,7 +43,10 @@ const SyncErrorGroupRef = builder.objectRef<SyncErrorGroup>('SyncErrorGroup').im
   }),
 });
 
-const MAX_GROUPS = 500;
+/** Distinct causes counted at most: far more than a console shows, few enough to sort in memory. */
+const MAX_GROUPS = 10_000;
+
+const SyncErrorGroupConnection = countedConnection('SyncErrorGroupConnection', SyncErrorGroupRef);
 
 /**
  * One summary per event and mapping filter, shared by every subscriber: 500 open consoles cost one query
@@ -58,14 +62,13 @@ builder.queryFields((t) => ({
     resolve: (_root, args, context) => summarizeSyncErrors(context.services.store.sql, toSyncErrorFilter(args.filter)),
   }),
   syncErrorGroups: t.field({
-    type: [SyncErrorGroupRef],
+    type: SyncErrorGroupConnection,
     authScopes: { viewer: true },
     description: 'Open errors grouped by mapping, kind and message pattern, largest group first.',
-    args: { filter: t.arg({ type: SyncErrorFilterInput }), limit: t.arg.int({ description: '1–500; default 100.' }) },
-    resolve: (_root, args, context) => {
-      const limit = args.limit ?? 100;
-      if (limit < 1 || limit > MAX_GROUPS) throw new InvalidInputError('limit', `must be between 1 and ${MAX_GROUPS}`);
-      return syncErrorGroups(context.services.store.sql, toSyncErrorFilter(args.filter), limit);
+    args: { filter: t.arg({ type: SyncErrorFilterInput }), ...forwardArgs(t.arg) },
+    resolve: async (_root, args, context) => {
+      const groups = await syncErrorGroups(context.services.store.sql, toSyncErrorFilter(args.filter), MAX_GROUPS);
+      return errorGroupPage(groups, args.first, args.after);
     },
   }),
 }));
