@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_ENGINE_SETTINGS } from '../src/engine/sync-context.js';
 import { batchSizeInUse, prepareStore, runOneJob } from './engine.js';
 import { benchLine, note } from './report.js';
 import { CRM_SCHEMA, customer, ERP_SCHEMA, insertRows, isoMs, openApp, tempDir } from './seed.js';
@@ -49,6 +50,8 @@ export async function initialSync(): Promise<string> {
       inserted: outcome.counters.inserted,
       status: outcome.status,
       batch: batchSizeInUse(),
+      // A first sync reads with the larger initial batch (the engine's `initialBatchSize`).
+      initial_batch: DEFAULT_ENGINE_SETTINGS.initialBatchSize,
     });
   } finally {
     dir.remove();

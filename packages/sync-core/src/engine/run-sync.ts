@@ -83,8 +83,9 @@ async function syncChanges(job: JobState, side: Side): Promise<void> {
   // cursor on its own: it rides along with the next batch that writes, or the last one. After a crash
   // the worst case is reading those records once more.
   let unsaved: ChangeCursor | null = null;
+  const batchSize = stored ? settings.batchSize : Math.max(settings.batchSize, settings.initialBatchSize);
   for (;;) {
-    const records = await table.readChanges(cursor, settings.batchSize);
+    const records = await table.readChanges(cursor, batchSize);
     if (records.length === 0) break;
     job.counters.processed += records.length;
     const writer = job.newWriter();
@@ -93,7 +94,7 @@ async function syncChanges(job: JobState, side: Side): Promise<void> {
     cursor = { modifiedUs: last.modifiedUs, id: last.id };
     // The checkpoint only moves forward: a look-back re-read never rewinds it.
     if (!stored || last.modifiedUs >= stored.modifiedUs) unsaved = cursor;
-    const more = records.length === settings.batchSize;
+    const more = records.length === batchSize;
     if (writer.isEmpty() && more) {
       job.run.onProgress({ ...job.counters });
     } else {

@@ -7,6 +7,12 @@ export interface EngineSettings {
   /** Records read per change batch and written per transaction. */
   batchSize: number;
   /**
+   * The batch size while a side is read from the start (its first sync, or a full sync): a bulk load,
+   * where larger batches mean fewer statements and commits. Normal runs keep `batchSize`, which bounds
+   * a job's memory.
+   */
+  initialBatchSize: number;
+  /**
    * Change reading restarts this far before the checkpoint, so that records committed late with an older
    * modified-on, or sharing the checkpoint's timestamp, are never missed. Re-read records compare unchanged.
    */
@@ -23,6 +29,7 @@ export interface EngineSettings {
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   batchSize: 1000,
+  initialBatchSize: 5000,
   lookBackMs: 5000,
   deletionScanSeconds: 300,
   transientRetries: 4,

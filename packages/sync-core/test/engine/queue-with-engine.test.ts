@@ -36,7 +36,7 @@ describe.each(DIALECTS)('the in-process queue running the engine, on %s', (diale
         connectors: fx.connectors,
         events: fx.events,
         workerId: 'test',
-        settings: { batchSize: 200 },
+        settings: { batchSize: 200, initialBatchSize: 200 },
       },
       schedules: false,
       progressIntervalMs: 0,

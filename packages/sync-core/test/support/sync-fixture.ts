@@ -63,6 +63,10 @@ export async function createSyncFixture(
   mapping: Partial<TableMappingInput> = {},
   settings: Partial<EngineSettings> = {},
 ): Promise<SyncFixture> {
+  // A test that sets a batch size means it for the first sync too (batch boundaries are what it tests).
+  if (settings.batchSize !== undefined && settings.initialBatchSize === undefined) {
+    settings = { ...settings, initialBatchSize: settings.batchSize };
+  }
   const dbs: ScratchDatabase[] = [];
   const scratch = async (label: string) => {
     const db = await scratchDatabase(dialect, label);
