@@ -55,26 +55,22 @@ export class JobState {
 
   /** A log entry about this coupling, by this job (or action) and its actor, now. */
   logEntry(
-    coupling: Pick<CouplingRow, 'id' | 'localId' | 'integrationId'>,
+    coupling: CouplingIds,
     entry: Pick<LogEntryInput, 'action' | 'direction' | 'changes' | 'message'>,
   ): LogEntryInput {
-    return {
-      mappingId: this.mapping.id,
-      couplingId: coupling.id,
-      jobId: this.jobId,
-      localId: coupling.localId,
-      integrationId: coupling.integrationId,
-      occurredAt: Date.now(),
-      actor: this.actor,
-      ...entry,
-    };
+    return { ...this.about(coupling), actor: this.actor, ...entry };
   }
 
   /** An error to open (or refresh) for this coupling, by this job, now. */
   errorEntry(
-    coupling: Pick<CouplingRow, 'id' | 'localId' | 'integrationId'>,
+    coupling: CouplingIds,
     error: Pick<OpenErrorInput, 'kind' | 'message' | 'detail' | 'fields'>,
   ): OpenErrorInput {
+    return { ...this.about(coupling), ...error };
+  }
+
+  /** What every log entry and error of a coupling says about where it stands: which records, which job, when. */
+  private about(coupling: CouplingIds) {
     return {
       mappingId: this.mapping.id,
       couplingId: coupling.id,
@@ -82,7 +78,6 @@ export class JobState {
       localId: coupling.localId,
       integrationId: coupling.integrationId,
       occurredAt: Date.now(),
-      ...error,
     };
   }
 
@@ -101,6 +96,8 @@ export class JobState {
     this.run.onProgress({ ...this.counters });
   }
 }
+
+type CouplingIds = Pick<CouplingRow, 'id' | 'localId' | 'integrationId'>;
 
 const OWN_WRITES_CAP = 250_000;
 
