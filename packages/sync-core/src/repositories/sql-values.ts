@@ -1,13 +1,13 @@
 import type { StoreDialect } from '../db/orm.js';
+import { chunk, placeholders } from '../db/sql-parts.js';
 import type { StoreSql } from '../db/store-sql.js';
+
+export { chunk, placeholders };
 
 /**
  * Helpers for the set-based SQL of the repositories. The two stores disagree on a few types: SQLite has
  * no boolean (0/1) and PostgreSQL returns bigint as text; these helpers hide both.
  */
-export function placeholders(count: number): string {
-  return Array.from({ length: count }, () => '?').join(', ');
-}
 
 /** A boolean as the store's driver accepts it. */
 export function sqlBool(dialect: StoreDialect, value: boolean): boolean | number {
@@ -24,13 +24,6 @@ export function toNumber(value: unknown): number {
 
 export function toNullableNumber(value: unknown): number | null {
   return value === null || value === undefined ? null : toNumber(value);
-}
-
-/** Splits a list into chunks that stay under both databases' bound-parameter limits. */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
 }
 
 /** Rows per multi-row statement, given how many columns each row binds (SQLite allows 32,766 parameters). */

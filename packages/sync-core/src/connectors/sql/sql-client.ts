@@ -98,7 +98,4 @@ function closingQuote(sql: string, start: number, quote: string): number {
   return sql.length;
 }
 
-/** `?, ?, ?` for n values. */
-export function placeholders(n: number): string {
-  return Array.from({ length: n }, () => '?').join(', ');
-}
+export { placeholders } from '../../db/sql-parts.js';

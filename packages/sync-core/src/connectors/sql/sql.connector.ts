@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseDatabaseUrl } from '../../db/database-url.js';
+import { chunk as chunksOf } from '../../db/sql-parts.js';
 import {
   type ChangeCursor,
   type ColumnInfo,
@@ -96,7 +97,7 @@ export class SqlTableConnector implements TableConnector {
   async getByIds(ids: readonly string[], fields: readonly string[]): Promise<SourceRecord[]> {
     const layout = await this.layout();
     const records: SourceRecord[] = [];
-    for (const chunk of chunks(unique(ids), IDS_PER_STATEMENT)) {
+    for (const chunk of chunksOf(unique(ids), IDS_PER_STATEMENT)) {
       const sql = `${this.selectFrom(layout, fields)} where ${layout.id} in (${idList(layout, chunk.length)})`;
       const rows = await this.client.query(sql, chunk);
       records.push(...rows.map((row) => toRecord(row, layout, fields)));
@@ -116,7 +117,7 @@ export class SqlTableConnector implements TableConnector {
     const wanted = unique(values.filter((v) => v !== null && v !== undefined).map(paramValue));
     const column = quoteIdent(field);
     const records: SourceRecord[] = [];
-    for (const chunk of chunks(wanted, IDS_PER_STATEMENT)) {
+    for (const chunk of chunksOf(wanted, IDS_PER_STATEMENT)) {
       const match = caseSensitive
         ? `${column} in (${placeholders(chunk.length)})`
         : `${this.lowered(column)} in (${chunk.map(() => 'lower(?)').join(', ')})`;
@@ -202,7 +203,7 @@ export class SqlTableConnector implements TableConnector {
       });
       for (const [key, indexes] of groups) {
         const columns = key === '' ? [] : key.split('\u0000');
-        for (const part of chunks(indexes, Math.max(1, Math.floor(PARAMS_PER_STATEMENT / (columns.length + 2))))) {
+        for (const part of chunksOf(indexes, Math.max(1, Math.floor(PARAMS_PER_STATEMENT / (columns.length + 2))))) {
           const written = await this.updateChunk(
             tx,
             layout,
@@ -304,7 +305,7 @@ export class SqlTableConnector implements TableConnector {
     const layout = await this.layout();
     const failures = new Map<string, WriteResult>();
     await this.client.transaction(async (tx) => {
-      for (const chunk of chunks(unique(ids), IDS_PER_STATEMENT)) {
+      for (const chunk of chunksOf(unique(ids), IDS_PER_STATEMENT)) {
         const sql = `delete from ${layout.table} where ${layout.id} in (${idList(layout, chunk.length)})`;
         try {
           await tx.statement(() => tx.run(sql, chunk));
@@ -436,7 +437,7 @@ export class SqlTableConnector implements TableConnector {
     ids: readonly string[],
   ): Promise<Map<string, number>> {
     const found = new Map<string, number>();
-    for (const chunk of chunks(unique(ids), IDS_PER_STATEMENT)) {
+    for (const chunk of chunksOf(unique(ids), IDS_PER_STATEMENT)) {
       const rows = await tx.query(
         `select ${returning(layout)} from ${layout.table} where ${layout.id} in (${idList(layout, chunk.length)})`,
         chunk,
@@ -524,13 +525,7 @@ function groupByColumns(rows: PendingInsert[]): PendingInsert[][] {
 function insertChunks(group: PendingInsert[]): PendingInsert[][] {
   const perRow = Object.keys(group[0]!.values).length + 1;
   const size = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(PARAMS_PER_STATEMENT / perRow)));
-  return chunks(group, size);
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+  return chunksOf(group, size);
 }
 
 function unique<T>(items: readonly T[]): T[] {
