@@ -1,6 +1,7 @@
 import urql from '@urql/vue';
 import { createApp } from 'vue';
 import App from './App.vue';
+import './page-layout.css';
 import { useSession } from './composables/useSession';
 import { router } from './router';
 
