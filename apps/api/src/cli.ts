@@ -116,12 +116,15 @@ async function start(config: TandemConfig, demo: boolean): Promise<number> {
     events: runtime.events,
     pubsub,
   };
+  // TANDEM_ADMIN_DIR serves another build of the console (a test's own build, a custom deployment).
+  const adminDir = process.env.TANDEM_ADMIN_DIR ?? DEFAULT_ADMIN_DIR;
   const server = await startApiServer(createApi(services), services, {
     port: config.server.port,
     host: config.server.host,
+    adminDir,
   });
   console.log(`Tandem is running: ${config.mappings.length} mappings, database ${config.database.url}`);
-  if (existsSync(join(DEFAULT_ADMIN_DIR, 'index.html'))) console.log(`Console: ${server.url}/`);
+  if (existsSync(join(adminDir, 'index.html'))) console.log(`Console: ${server.url}/`);
   console.log(`GraphQL API: ${server.url}/graphql`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

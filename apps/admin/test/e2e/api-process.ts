@@ -8,6 +8,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const API_DIR = fileURLToPath(new URL('../../../api/', import.meta.url));
 
+/** The console build under test: apps/admin/dist, or TANDEM_ADMIN_DIR (a build of its own, `vite build --outDir`). */
+export const ADMIN_DIST = process.env.TANDEM_ADMIN_DIR ?? fileURLToPath(new URL('../../dist/', import.meta.url));
+
 export interface ApiProcess {
   url: string;
   adminKey: string;
@@ -38,7 +41,7 @@ export async function startApi(): Promise<ApiProcess> {
   const tsx = pathToFileURL(createRequire(join(API_DIR, 'package.json')).resolve('tsx')).href;
   const child = spawn(process.execPath, ['--import', tsx, join(API_DIR, 'src/cli.ts'), 'start'], {
     cwd: folder,
-    env: { ...process.env, TANDEM_DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'test' },
+    env: { ...process.env, TANDEM_DATA_DIR: dataDir, TANDEM_ADMIN_DIR: ADMIN_DIST, PORT: String(port), NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 import Database from 'libsql';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, graphqlRequest, startApi, waitFor } from './api-process';
+import { ADMIN_DIST, type ApiProcess, graphqlRequest, startApi, waitFor } from './api-process';
 
 const CHROMIUM = '/usr/bin/chromium';
-const DIST_INDEX = fileURLToPath(new URL('../../dist/index.html', import.meta.url));
+const DIST_INDEX = join(ADMIN_DIST, 'index.html');
 const DOCS_IMAGES = fileURLToPath(new URL('../../../../docs/images/', import.meta.url));
 // The README's pictures come from this run. They are rewritten when asked (TANDEM_UPDATE_SCREENSHOTS=1) or
 // missing; otherwise they go to a temporary folder, so that a test run leaves the working tree clean.
