@@ -41,7 +41,13 @@ export async function startApi(): Promise<ApiProcess> {
   const tsx = pathToFileURL(createRequire(join(API_DIR, 'package.json')).resolve('tsx')).href;
   const child = spawn(process.execPath, ['--import', tsx, join(API_DIR, 'src/cli.ts'), 'start'], {
     cwd: folder,
-    env: { ...process.env, TANDEM_DATA_DIR: dataDir, TANDEM_ADMIN_DIR: ADMIN_DIST, PORT: String(port), NODE_ENV: 'test' },
+    env: {
+      ...process.env,
+      TANDEM_DATA_DIR: dataDir,
+      TANDEM_ADMIN_DIR: ADMIN_DIST,
+      PORT: String(port),
+      NODE_ENV: 'test',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
