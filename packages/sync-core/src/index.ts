@@ -21,3 +21,4 @@ export * from './jobs/index.js';
 export * from './queries/index.js';
 export * from './repositories/sync-error.queries.js';
 export * from './repositories/sync-error-filter.js';
+export * from './repositories/sync-job.queries.js';

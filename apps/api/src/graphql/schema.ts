@@ -12,6 +12,7 @@ import './types/sync-error-detail.js';
 import './types/sync-error-actions.js';
 import './types/sync-error-summary.js';
 import './types/sync-log-entry.js';
+import './types/sync-job-outcomes.js';
 import './types/viewer.js';
 import './types/api-key.js';
 

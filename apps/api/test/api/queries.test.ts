@@ -124,3 +124,89 @@ describe('syncErrorGroups', () => {
     expect(groups.edges.every((e) => e.node.count > 0 && e.cursor.length > 0)).toBe(true);
   });
 });
+
+describe('job history', () => {
+  const storeRows = <T>(sql: string, params: unknown[] = []) =>
+    api.runtime.store.sql.session((store) => store.query<T>(sql, params));
+
+  it("pages a job's log newest first, every entry once, and narrows it by action", async () => {
+    const [job] = await storeRows<{ id: number }>(
+      'select id from sync_job where mapping_id = ? order by id desc limit 1',
+      [api.mappings.customers],
+    );
+    const [{ n: stored }] = (await storeRows<{ n: number }>(
+      'select count(*) as n from sync_log_entry where job_id = ?',
+      [job!.id],
+    )) as [{ n: number }];
+    expect(Number(stored)).toBeGreaterThan(200);
+
+    const query = `query($id: ID!, $after: String, $actions: [SyncLogAction!]) { syncJob(id: $id) { ... on SyncJob {
+      log(first: 200, after: $after, actions: $actions) { totalCount edges { node { id action job { id } } }
+        pageInfo { hasNextPage endCursor } } } } }`;
+    type Log = {
+      syncJob: {
+        log: {
+          totalCount: number;
+          edges: { node: { id: string; action: string; job: { id: string } } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      };
+    };
+    const jobId = Buffer.from(`SyncJob:${job!.id}`).toString('base64');
+    const seen: number[] = [];
+    let after: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof gql<Log>>> = await gql<Log>(api, api.keys.VIEWER, query, {
+        id: jobId,
+        after,
+      });
+      expect(page.body.errors).toBeUndefined();
+      const log = page.body.data!.syncJob.log;
+      expect(log.totalCount).toBe(Number(stored));
+      for (const { node } of log.edges) {
+        expect(node.job.id).toBe(jobId);
+        seen.push(Number(Buffer.from(node.id, 'base64').toString().split(':')[1]));
+      }
+      after = log.pageInfo.hasNextPage ? log.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen).toHaveLength(Number(stored));
+    expect(seen).toEqual([...seen].sort((a, b) => b - a));
+
+    const inserts = await storeRows<{ n: number }>(
+      "select count(*) as n from sync_log_entry where job_id = ? and action = 'INSERT'",
+      [job!.id],
+    );
+    const narrowed = await gql<Log>(api, api.keys.VIEWER, query, { id: jobId, actions: ['INSERT'] });
+    expect(narrowed.body.data!.syncJob.log.totalCount).toBe(Number(inserts[0]!.n));
+    expect(narrowed.body.data!.syncJob.log.edges.every((e) => e.node.action === 'INSERT')).toBe(true);
+  });
+
+  it('counts finished jobs per bucket by status, and refuses a window it cannot chart', async () => {
+    type Outcomes = {
+      syncJobOutcomes: { start: string; end: string; succeeded: number; partial: number; failed: number }[];
+    };
+    const res = await gql<Outcomes>(
+      api,
+      api.keys.VIEWER,
+      '{ syncJobOutcomes(hours: 6, bucketMinutes: 30) { start end succeeded partial failed cancelled } }',
+    );
+    expect(res.body.errors).toBeUndefined();
+    const buckets = res.body.data!.syncJobOutcomes;
+    expect(buckets).toHaveLength(12);
+    expect(Date.parse(buckets[1]!.start) - Date.parse(buckets[0]!.start)).toBe(30 * 60_000);
+    const stored = await storeRows<{ status: string; n: number }>(
+      'select status, count(*) as n from sync_job where finished_at is not null group by status',
+    );
+    const count = (status: string) => Number(stored.find((row) => row.status === status)?.n ?? 0);
+    const total = (key: 'succeeded' | 'partial' | 'failed') => buckets.reduce((sum, b) => sum + b[key], 0);
+    expect(total('succeeded') + total('partial') + total('failed')).toBe(2);
+    expect(total('succeeded')).toBe(count('SUCCEEDED'));
+    expect(total('partial')).toBe(count('PARTIAL'));
+
+    for (const args of ['hours: 0', 'hours: 721', 'bucketMinutes: 0', 'hours: 720, bucketMinutes: 1']) {
+      const refused = await gql(api, api.keys.VIEWER, `{ syncJobOutcomes(${args}) { start } }`);
+      expect(refused.body.data ?? null).toBeNull();
+      expect(refused.body.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+    }
+  });
+});

@@ -36,6 +36,7 @@ export const SyncJobSchema = defineEntity({
   indexes: [
     { name: 'sync_job_mapping_queued_idx', properties: ['mappingId', 'queuedAt'] },
     { name: 'sync_job_status_idx', properties: ['status'] },
+    { name: 'sync_job_finished_idx', properties: ['finishedAt'] },
   ],
 });
 export type SyncJob = InferEntity<typeof SyncJobSchema>;

@@ -2,6 +2,7 @@ import { Migration20261126000000_initial } from './Migration20261126000000_initi
 import { Migration20261126010000_api_keys } from './Migration20261126010000_api_keys.js';
 import { Migration20261126020000_coupling_attention_index } from './Migration20261126020000_coupling_attention_index.js';
 import { Migration20261126030000_error_message_pattern } from './Migration20261126030000_error_message_pattern.js';
+import { Migration20261126040000_job_history_indexes } from './Migration20261126040000_job_history_indexes.js';
 
 /** Every migration in order. Listed by hand so that the build output needs no folder scan. */
 export const MIGRATIONS = [
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
     class: Migration20261126020000_coupling_attention_index,
   },
   { name: 'Migration20261126030000_error_message_pattern', class: Migration20261126030000_error_message_pattern },
+  { name: 'Migration20261126040000_job_history_indexes', class: Migration20261126040000_job_history_indexes },
 ];

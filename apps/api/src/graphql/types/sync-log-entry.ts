@@ -86,3 +86,26 @@ builder.queryFields((t) => ({
     },
   }),
 }));
+
+builder.objectField(SyncJobRef, 'log', (t) =>
+  t.field({
+    type: SyncLogEntryConnection,
+    description:
+      'What this job did, coupling by coupling, newest first; `actions` narrows it (e.g. [FAILED, CONFLICT]).',
+    args: { actions: t.arg({ type: [SyncLogActionEnum] }), ...forwardArgs(t.arg) },
+    resolve: (job, args, context) =>
+      listPage<SyncLogEntry>(context.em, {
+        list: 'job-log',
+        table: 'sync_log_entry',
+        entity: SyncLogEntrySchema,
+        columns: ['id'],
+        key: (entry) => [entry.id],
+        where: (query) => {
+          query.where('job_id', job.id);
+          if (args.actions && args.actions.length > 0) query.whereIn('action', args.actions);
+        },
+        first: args.first,
+        after: args.after,
+      }),
+  }),
+);
