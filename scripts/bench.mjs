@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 const SCENARIOS = {
   '@tandem/sync-core': ['initial-sync', 'incremental', 'retry-all', 'remove-coupling-bulk', 'restore-bulk'],
   '@tandem/api': ['errors-page', 'subscription-fanout'],
+  '@tandem/admin': ['admin-bundle', 'admin-errors-page'],
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');

@@ -1,0 +1,13 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+/** apps/admin: vite reads its vite.config.ts from here, as `vite build` run in this folder does. */
+export const ADMIN_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * `vite build --outDir <outDir>` through vite's API: the production build as shipped, written to the
+ * caller's temporary folder (never apps/admin/dist, which other work's e2e tests serve).
+ */
+export async function buildConsole(outDir: string): Promise<void> {
+  await build({ root: ADMIN_ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+}

@@ -1,0 +1,44 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { benchLine, note } from '@tandem/api/bench/report.js';
+import { buildConsole } from './build-console.js';
+import { initialScripts, initialStylesheets } from './initial-assets.js';
+
+const BUDGET_KB = 300;
+
+/** Gzip level 9 (`node:zlib`), what a server compressing static files ahead of time would send. */
+function gzippedBytes(file: string): number {
+  return gzipSync(readFileSync(file), { level: 9 }).length;
+}
+
+/** kB as vite's build log prints them: 1,000 bytes. */
+const kb = (bytes: number) => bytes / 1000;
+
+/**
+ * BENCH admin-bundle: the production build's initially loaded JavaScript (entry + modulepreloads named in
+ * the built index.html, not the lazily loaded route chunks), each file gzipped at level 9 and summed.
+ */
+export async function adminBundle(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-admin-'));
+  const dist = join(dir, 'dist');
+  try {
+    await buildConsole(dist);
+    const html = readFileSync(join(dist, 'index.html'), 'utf8');
+    const scripts = initialScripts(html);
+    if (scripts.length === 0) throw new Error(`no entry script in the built index.html:\n${html}`);
+    let total = 0;
+    for (const src of scripts) {
+      const bytes = gzippedBytes(join(dist, src));
+      total += bytes;
+      note(`${src}: ${kb(bytes).toFixed(1)} kB gzip`);
+    }
+    const css = initialStylesheets(html).reduce((sum, href) => sum + gzippedBytes(join(dist, href)), 0);
+    note(`initial CSS (not in the budget): ${kb(css).toFixed(1)} kB gzip`);
+    note(`target ≤ ${BUDGET_KB} kB: ${kb(total) <= BUDGET_KB ? 'met' : 'missed'}`);
+    return benchLine('admin-bundle', { gzip_kb: kb(total), files: scripts.length, budget_kb: BUDGET_KB });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,72 @@
+import { note, quantile } from '@tandem/api/bench/report.js';
+import { stringifyDocument } from '@urql/core';
+import { SyncErrorsQuery } from '../src/graphql/sync-errors.js';
+import { touchStore } from './errors-store.js';
+
+/** The errors page's own query text, so the expected rows and the diagnosis ask exactly what the page asks. */
+const PAGE_QUERY = stringifyDocument(SyncErrorsQuery);
+const PAGE_SIZE = 50;
+
+interface PageAnswer {
+  syncErrors: { totalCount: number; edges: { node: { id: string } }[] };
+}
+
+async function post<T>(url: string, key: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (!body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+/** The rows (ids in order) and total the page must show for a filter: what the probe waits for. */
+export async function expectedPage(
+  url: string,
+  key: string,
+  filter: Record<string, unknown>,
+): Promise<{ ids: string[]; totalCount: number }> {
+  const data = await post<PageAnswer>(url, key, PAGE_QUERY, { filter, first: PAGE_SIZE, after: null });
+  const ids = data.syncErrors.edges.map((edge) => edge.node.id);
+  if (ids.length !== PAGE_SIZE) throw new Error(`expected a full page, got ${ids.length} rows`);
+  return { ids, totalCount: data.syncErrors.totalCount };
+}
+
+const SAMPLES = 7;
+
+async function timed(run: () => Promise<unknown>, before?: () => void): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    before?.();
+    const started = performance.now();
+    await run();
+    samples.push(performance.now() - started);
+  }
+  return quantile(samples, 0.5);
+}
+
+/**
+ * Where the server's share goes: the page's query over HTTP from here (one request at a time, median of
+ * 7) with totalCount counted anew (after another connection's write), with it cached, and without it.
+ */
+export async function diagnoseQueries(
+  url: string,
+  key: string,
+  storePath: string,
+  filters: Record<string, unknown>[],
+): Promise<void> {
+  const withoutCount = PAGE_QUERY.replace(/\btotalCount\b/, '');
+  for (const filter of filters) {
+    const variables = { filter, first: PAGE_SIZE, after: null };
+    const ask = (query: string) => () => post(url, key, query, variables);
+    const counted = await timed(ask(PAGE_QUERY), () => touchStore(storePath));
+    const cached = await timed(ask(PAGE_QUERY));
+    const pageOnly = await timed(ask(withoutCount), () => touchStore(storePath));
+    note(
+      `SyncErrors ${JSON.stringify(filter)}: ${counted.toFixed(1)} ms counting anew, ${cached.toFixed(1)} ms ` +
+        `count cached, ${pageOnly.toFixed(1)} ms without totalCount`,
+    );
+  }
+}

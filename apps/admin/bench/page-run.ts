@@ -1,0 +1,102 @@
+import type { Browser, Page, Request } from 'playwright-core';
+import { PROBE_SOURCE, type ProbeResult } from './render-probe.js';
+
+/** Where one measured stretch went: the page's SyncErrors request and the rendering after its answer. */
+export interface Stretch {
+  /** From the stretch's start (navigation or mousedown) until the request was sent. */
+  requestSentMs: number;
+  /** From sending the request to the last byte of its answer (the server's work plus loopback). */
+  requestMs: number;
+  /** From the answer's last byte to the frame that paints the rows. */
+  renderMs: number;
+}
+
+export interface PageRun {
+  firstMs: number;
+  filterMs: number;
+  first: Stretch;
+  filter: Stretch;
+}
+
+/** The SyncErrors requests of a page, as the browser timed them (epoch ms). */
+function watchSyncErrorsRequests(page: Page): { sentAt: number; answeredAt: number }[] {
+  const seen: { sentAt: number; answeredAt: number }[] = [];
+  page.on('requestfinished', (request: Request) => {
+    const body = request.method() === 'POST' ? (request.postDataJSON() as { operationName?: string } | null) : null;
+    if (body?.operationName !== 'SyncErrors') return;
+    const timing = request.timing();
+    const sent = timing.startTime + Math.max(0, timing.requestStart);
+    seen.push({ sentAt: sent, answeredAt: timing.startTime + timing.responseEnd });
+  });
+  return seen;
+}
+
+async function requestNumber(seen: { sentAt: number; answeredAt: number }[], n: number) {
+  for (let waited = 0; seen.length < n; waited += 10) {
+    if (waited > 5_000) throw new Error(`the page sent ${seen.length} SyncErrors requests, expected ${n}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return seen[n - 1]!;
+}
+
+/**
+ * One run in a new browser context (empty HTTP cache and storage): open /errors signed in (the key put in
+ * sessionStorage before the console's scripts run, where useSession reads it) and wait for `firstIds`;
+ * then choose the kind "Update conflict" in the filter with the mouse and wait for `filterIds`.
+ */
+export async function measureFirstAndFilter(
+  browser: Browser,
+  url: string,
+  key: string,
+  firstIds: string[],
+  filterIds: string[],
+): Promise<PageRun> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    await context.addInitScript({ content: PROBE_SOURCE });
+    // about:blank (a new tab's first document) has no sessionStorage: only the console's pages get the key.
+    await context.addInitScript({
+      content: `if (location.origin === ${JSON.stringify(url)}) {
+        sessionStorage.setItem('tandem.apiKey', ${JSON.stringify(key)});
+        window.__benchFirst = window.__benchProbe.watch(${JSON.stringify(firstIds)});
+      }`,
+    });
+    const page = await context.newPage();
+    const requests = watchSyncErrorsRequests(page);
+    await page.goto(`${url}/errors`);
+    const first = (await page.evaluate('window.__benchFirst')) as ProbeResult;
+    const timeOrigin = (await page.evaluate('performance.timeOrigin')) as number;
+    const firstRequest = await requestNumber(requests, 1);
+
+    await page.getByTestId('filter-kind').click();
+    const option = page.locator('.n-base-select-option', { hasText: 'Update conflict' });
+    await option.waitFor();
+    await page.evaluate(`(() => {
+      window.__benchProbe.armInput();
+      window.__benchFilter = window.__benchProbe.watch(${JSON.stringify(filterIds)});
+      return 0;
+    })()`);
+    await option.click();
+    const filter = (await page.evaluate('window.__benchFilter')) as ProbeResult;
+    if (filter.inputMs === null) throw new Error('the option was chosen without a mousedown');
+    const filterRequest = await requestNumber(requests, 2);
+
+    const at = (epochMs: number) => epochMs - timeOrigin;
+    return {
+      firstMs: first.frameMs,
+      filterMs: filter.frameMs - filter.inputMs,
+      first: {
+        requestSentMs: at(firstRequest.sentAt),
+        requestMs: firstRequest.answeredAt - firstRequest.sentAt,
+        renderMs: first.frameMs - at(firstRequest.answeredAt),
+      },
+      filter: {
+        requestSentMs: at(filterRequest.sentAt) - filter.inputMs,
+        requestMs: filterRequest.answeredAt - filterRequest.sentAt,
+        renderMs: filter.frameMs - at(filterRequest.answeredAt),
+      },
+    };
+  } finally {
+    await context.close();
+  }
+}
