@@ -43,6 +43,18 @@ export const router = createRouter({
           meta: { title: 'Sync job' },
         },
         {
+          path: 'mappings',
+          name: 'mappings',
+          component: () => import('./pages/TableMappingsPage.vue'),
+          meta: { title: 'Table mappings' },
+        },
+        {
+          path: 'mappings/:id',
+          name: 'mapping',
+          component: () => import('./pages/TableMappingDetailPage.vue'),
+          meta: { title: 'Table mapping' },
+        },
+        {
           path: 'log',
           name: 'record-log',
           component: () => import('./pages/RecordSyncLogPage.vue'),

@@ -1,0 +1,186 @@
+import type { UpdateTableMappingMutation } from '../graphql/table-mappings';
+import type { ResultOf, VariablesOf } from '../graphql/tada';
+import {
+  type DeletionConflictResolution,
+  deletionConflictLabel,
+  directionLabel,
+  type SyncDirection,
+  scheduleLabel,
+  type TableMapping,
+  type UpdateConflictResolution,
+  updateConflictLabel,
+} from './table-mapping-labels';
+
+export type TableMappingPatch = VariablesOf<typeof UpdateTableMappingMutation>['patch'];
+type UpdateResult = ResultOf<typeof UpdateTableMappingMutation>['updateTableMapping'];
+
+/** What the edit form holds. Numbers are null while the input is empty (the user cleared it). */
+export interface MappingForm {
+  direction: SyncDirection;
+  updateConflictResolution: UpdateConflictResolution;
+  deletionConflictResolution: DeletionConflictResolution;
+  scheduleSeconds: number | null;
+  enabled: boolean;
+  createNewIfNoMatch: boolean;
+  syncOnlyCoupledRecords: boolean;
+  parkAfterFailures: number | null;
+}
+
+export type MappingFormKey = keyof MappingForm;
+export type FormErrors = Partial<Record<MappingFormKey, string>>;
+
+/** The form's keys in the order the form and the confirmation list them. */
+export const FORM_KEYS = [
+  'direction',
+  'updateConflictResolution',
+  'deletionConflictResolution',
+  'scheduleSeconds',
+  'enabled',
+  'createNewIfNoMatch',
+  'syncOnlyCoupledRecords',
+  'parkAfterFailures',
+] as const satisfies readonly MappingFormKey[];
+
+export const FIELD_LABELS: Record<MappingFormKey, string> = {
+  direction: 'Direction',
+  updateConflictResolution: 'Update conflicts',
+  deletionConflictResolution: 'Deletion conflicts',
+  scheduleSeconds: 'Schedule',
+  enabled: 'Enabled',
+  createNewIfNoMatch: 'Create new if no match',
+  syncOnlyCoupledRecords: 'Sync only coupled records',
+  parkAfterFailures: 'Park after failures',
+};
+
+/** GraphQL's Int is 32-bit: a larger number would be refused by the API as a malformed request. */
+const INT_MAX = 2_147_483_647;
+
+export function formFromMapping(mapping: TableMapping): MappingForm {
+  return {
+    direction: mapping.direction,
+    updateConflictResolution: mapping.updateConflictResolution,
+    deletionConflictResolution: mapping.deletionConflictResolution,
+    scheduleSeconds: mapping.scheduleSeconds,
+    enabled: mapping.enabled,
+    createNewIfNoMatch: mapping.createNewIfNoMatch,
+    syncOnlyCoupledRecords: mapping.syncOnlyCoupledRecords,
+    parkAfterFailures: mapping.parkAfterFailures,
+  };
+}
+
+/** A field mapping as far as the direction check needs it (null direction: the mapping's). */
+export interface FieldDirection {
+  localField: string;
+  integrationField: string;
+  direction: SyncDirection | null;
+}
+
+/**
+ * The rules the API applies (sync-core's validateMappingInput), checked before sending so that the user
+ * learns what is wrong next to the input instead of after a round trip. The API checks them again.
+ */
+export function validateMappingForm(form: MappingForm, fields: readonly FieldDirection[] = []): FormErrors {
+  const errors: FormErrors = {};
+  const schedule = form.scheduleSeconds;
+  if (schedule === null) errors.scheduleSeconds = 'Enter the seconds between runs (0: only by hand).';
+  else if (!Number.isInteger(schedule)) errors.scheduleSeconds = 'The schedule is a whole number of seconds.';
+  else if (schedule < 0)
+    errors.scheduleSeconds = 'The schedule cannot be negative: use 0 to run only by hand, or the seconds between runs.';
+  else if (schedule > INT_MAX) errors.scheduleSeconds = `The schedule can be at most ${INT_MAX} seconds.`;
+
+  const park = form.parkAfterFailures;
+  if (park === null) errors.parkAfterFailures = 'Enter after how many failures in a row a record is parked.';
+  else if (!Number.isInteger(park)) errors.parkAfterFailures = 'Enter a whole number.';
+  else if (park < 1) errors.parkAfterFailures = 'A record is parked after at least 1 failure.';
+  else if (park > INT_MAX) errors.parkAfterFailures = `At most ${INT_MAX}.`;
+
+  if (form.direction !== 'BIDIRECTIONAL') {
+    const clash = fields.find((field) => field.direction !== null && field.direction !== form.direction);
+    if (clash?.direction) {
+      errors.direction = `The field ${clash.localField} ↔ ${clash.integrationField} is set to "${directionLabel(clash.direction)}", which a "${directionLabel(form.direction)}" mapping cannot take.`;
+    }
+  }
+  return errors;
+}
+
+/** Only what the user changed: the API keeps omitted settings, so a concurrent change to another is kept. */
+export function patchFromForm(mapping: TableMapping, form: MappingForm): TableMappingPatch {
+  const before = formFromMapping(mapping);
+  const patch: Record<string, unknown> = {};
+  for (const key of FORM_KEYS) {
+    if (form[key] !== null && form[key] !== before[key]) patch[key] = form[key];
+  }
+  return patch as TableMappingPatch;
+}
+
+export interface SettingChange {
+  key: MappingFormKey;
+  label: string;
+  from: string;
+  to: string;
+}
+
+function valueLabel(key: MappingFormKey, value: unknown, form: MappingForm): string {
+  switch (key) {
+    case 'direction':
+      return directionLabel(value as SyncDirection);
+    case 'updateConflictResolution':
+      return updateConflictLabel(value as UpdateConflictResolution);
+    case 'deletionConflictResolution':
+      return deletionConflictLabel(value as DeletionConflictResolution);
+    case 'scheduleSeconds':
+      return scheduleLabel(value as number, form.enabled);
+    case 'parkAfterFailures':
+      return `after ${value} ${value === 1 ? 'failure' : 'failures'} in a row`;
+    default:
+      return value ? 'Yes' : 'No';
+  }
+}
+
+/** The confirmation's list: each changed setting, from what to what, in words. */
+export function describeChanges(mapping: TableMapping, patch: TableMappingPatch): SettingChange[] {
+  const before = formFromMapping(mapping);
+  const after = { ...before, ...patch } as MappingForm;
+  return FORM_KEYS.filter((key) => patch[key] !== undefined && patch[key] !== null).map((key) => ({
+    key,
+    label: FIELD_LABELS[key],
+    from: valueLabel(key, before[key], before),
+    to: valueLabel(key, after[key], after),
+  }));
+}
+
+export interface UpdateProblem {
+  title: string;
+  message: string;
+  /** The form input the problem is about, when the API named one the form has. */
+  key: MappingFormKey | null;
+}
+
+function keyFromText(text: string | null | undefined): MappingFormKey | null {
+  if (!text) return null;
+  return FORM_KEYS.find((key) => text.includes(key)) ?? null;
+}
+
+/** A refused update in words, by the API's typed error (null when the update succeeded). */
+export function describeUpdateError(result: UpdateResult | null | undefined): UpdateProblem | null {
+  if (!result) return { title: 'No answer', message: 'The API gave no answer; nothing was saved.', key: null };
+  switch (result.__typename) {
+    case 'UpdateTableMappingPayload':
+      return null;
+    case 'ForbiddenError':
+      return { title: 'Not allowed', message: `Only an admin may change mappings: ${result.message}.`, key: null };
+    case 'NotFoundError':
+    case 'InvalidIdError':
+      return { title: 'This mapping no longer exists', message: result.message, key: null };
+    case 'InvalidMappingError':
+      return {
+        title: 'The API refused the mapping',
+        message: result.message,
+        key: keyFromText(result.message) ?? (result.field ? 'direction' : null),
+      };
+    case 'InvalidInputError':
+      return { title: `Invalid ${result.argument}`, message: result.message, key: keyFromText(result.message) };
+    default:
+      return { title: 'Not saved', message: result.message, key: null };
+  }
+}

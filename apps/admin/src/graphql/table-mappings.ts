@@ -1,0 +1,69 @@
+import { ErrorSummaryFields, JobFields } from './dashboard';
+import { graphql } from './tada';
+
+/** Everything the console shows of a mapping's settings; the list and the detail page read the same. */
+export const TableMappingFields = graphql(`
+  fragment TableMappingFields on TableMapping {
+    id name direction syncOnlyCoupledRecords createNewIfNoMatch
+    updateConflictResolution deletionConflictResolution scheduleSeconds enabled parkAfterFailures
+    createdAt updatedAt
+    local { connector table id modifiedOn filter }
+    integration { connector table id modifiedOn filter externalKey }
+  }
+`);
+
+/** The list page: every mapping and the open-error counts per mapping, in one round trip. */
+export const TableMappingsQuery = graphql(
+  `
+  query TableMappings {
+    tableMappings { ...TableMappingFields }
+    syncErrorSummary { ...ErrorSummaryFields }
+  }
+`,
+  [TableMappingFields, ErrorSummaryFields],
+);
+
+/** One mapping with its field mappings and its open errors (there is no `tableMapping(id)`: `node` is the way). */
+export const TableMappingDetailQuery = graphql(
+  `
+  query TableMappingDetail($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on TableMapping {
+        ...TableMappingFields
+        fields {
+          localField integrationField direction constantValue transform enabled
+          useForMatch matchPriority caseSensitive clearValueOnFailedSync
+        }
+      }
+    }
+    syncErrorSummary(filter: { mappingId: $id }) { total }
+  }
+`,
+  [TableMappingFields],
+);
+
+/** A mapping's newest job (queued, running or finished), for its "last job" cell. */
+export const TableMappingLastJobQuery = graphql(
+  `
+  query TableMappingLastJob($mappingId: ID!) {
+    syncJobs(mappingId: $mappingId, first: 1) { edges { node { ...JobFields } } }
+  }
+`,
+  [JobFields],
+);
+
+export const UpdateTableMappingMutation = graphql(
+  `
+  mutation UpdateTableMapping($id: ID!, $patch: TableMappingPatch!) {
+    updateTableMapping(id: $id, patch: $patch) {
+      __typename
+      ... on UpdateTableMappingPayload { mapping { ...TableMappingFields } }
+      ... on InvalidMappingError { field }
+      ... on InvalidInputError { argument }
+      ... on Error { code message }
+    }
+  }
+`,
+  [TableMappingFields],
+);
