@@ -1,5 +1,8 @@
-import { countOf, type TriageAction } from './labels';
+import { countOf, type SyncErrorKind, type TriageAction } from './labels';
 import type { ActionScope } from './selection';
+
+/** What the action dialog runs: a triage action, or "Retry all" (every open error matching the filter). */
+export type DialogAction = TriageAction | 'RETRY_ALL';
 
 export type Winner = 'LOCAL' | 'INTEGRATION';
 
@@ -10,6 +13,8 @@ export interface ActionOptions {
   winner?: Winner;
   /** Synchronize: fields whose winner differs from `winner` (the detail panel's per-field choice). */
   fieldWinners?: { field: string; winner: Winner }[];
+  /** Retry all: how many of the errors are deletions (refused per item), for the confirmation. */
+  notRetriable?: number;
 }
 
 interface ActionInfo {
@@ -27,8 +32,9 @@ export const TRIAGE_ACTIONS = [
   'REMOVE_COUPLING',
 ] as const satisfies readonly TriageAction[];
 
-export const ACTION_INFO: Record<TriageAction, ActionInfo> = {
+export const ACTION_INFO: Record<DialogAction, ActionInfo> = {
   RETRY: { label: 'Retry', destructive: false },
+  RETRY_ALL: { label: 'Retry all', destructive: false },
   SYNCHRONIZE: { label: 'Synchronize', destructive: false },
   RESTORE_RECORDS: { label: 'Restore records', destructive: false },
   DELETE_RECORDS: { label: 'Delete records', destructive: true },
@@ -43,11 +49,32 @@ export interface Confirmation {
   confirmLabel: string;
 }
 
-/** "3 selected records" or "all 1,234 records matching the filter". */
+/** Kinds whose two records both exist: what retry and synchronize need (DESIGN.md, triage actions). */
+const BOTH_RECORDS: readonly SyncErrorKind[] = ['UPDATE_CONFLICT', 'WRITE_FAILED'];
+
+/**
+ * The actions that apply to every error of a kind, in toolbar order: what a group of that kind offers
+ * (the API's own per-error `actions` follow the same table).
+ */
+export function actionsForKind(kind: SyncErrorKind): TriageAction[] {
+  const bothExist = BOTH_RECORDS.includes(kind);
+  return TRIAGE_ACTIONS.filter((action) => {
+    if (action === 'REMOVE_COUPLING') return true;
+    if (action === 'RETRY' || action === 'SYNCHRONIZE') return bothExist;
+    return !bothExist;
+  });
+}
+
+/** "3 selected records", "all 1,234 records matching the filter" or "all 12 records in the group …". */
 export function scopePhrase(scope: ActionScope): string {
   return scope.kind === 'filter'
-    ? `all ${countOf(scope.count, 'record')} matching the filter`
+    ? `all ${countOf(scope.count, 'record')} ${scope.what ?? 'matching the filter'}`
     : countOf(scope.count, 'selected record');
+}
+
+/** Retry all: how many of the open errors are deletions, which retry refuses (it needs both records). */
+export function notRetriable(byKind: readonly { kind: SyncErrorKind; count: number }[]): number {
+  return byKind.filter((entry) => !BOTH_RECORDS.includes(entry.kind)).reduce((sum, entry) => sum + entry.count, 0);
 }
 
 /**
@@ -55,9 +82,24 @@ export function scopePhrase(scope: ActionScope): string {
  * the Coupled Data Synchronization Errors page. Errors of a kind the action does not fit are refused per
  * item by the API; the text says so where it can happen.
  */
-export function confirmationText(action: TriageAction, scope: ActionScope, options: ActionOptions = {}): Confirmation {
+export function confirmationText(action: DialogAction, scope: ActionScope, options: ActionOptions = {}): Confirmation {
   const what = scopePhrase(scope);
   switch (action) {
+    case 'RETRY_ALL': {
+      const refused = options.notRetriable ?? 0;
+      const when = options.runNow
+        ? 'a job of each mapping is queued now to synchronize them again'
+        : 'the next scheduled job synchronizes them again';
+      return {
+        title: `Retry all ${countOf(scope.count, 'open error')} ${scope.kind === 'filter' ? (scope.what ?? 'matching the filter') : 'selected'}?`,
+        body:
+          `Every open error matching the filter now is retried, including any that opened since the list was loaded: their couplings are released and ${when}. Records that fail again come back to this list.` +
+          (refused > 0
+            ? ` ${countOf(refused, 'of them is a deletion', 'of them are deletions')}: retry needs both records, so ${refused === 1 ? 'it is' : 'they are'} refused and ${refused === 1 ? 'stays' : 'stay'} open.`
+            : ''),
+        confirmLabel: `Retry all ${countOf(scope.count, 'error')}`,
+      };
+    }
     case 'RETRY':
       return {
         title: `Retry ${what}?`,
@@ -117,7 +159,7 @@ export interface ActionFailure {
 
 /** What an action did, whichever mutation ran: per-item counts, or why nothing was done. */
 export type ActionOutcome =
-  | { ok: true; requested: number; succeeded: number; failed: number; failures: ActionFailure[] }
+  | { ok: true; requested: number; succeeded: number; failed: number; failures: ActionFailure[]; jobIds: string[] }
   | { ok: false; message: string };
 
 interface ResultShape {
@@ -126,6 +168,8 @@ interface ResultShape {
   succeeded?: number;
   failed?: number;
   failures?: readonly ActionFailure[];
+  /** Jobs queued by a retry with runNow. */
+  jobs?: readonly { id: string }[];
   code?: string;
   message?: string;
 }
@@ -140,14 +184,26 @@ export function actionOutcome(result: ResultShape | null | undefined): ActionOut
       succeeded: result.succeeded ?? 0,
       failed: result.failed ?? 0,
       failures: [...(result.failures ?? [])],
+      jobIds: (result.jobs ?? []).map((job) => job.id),
     };
   }
   return { ok: false, message: result.message ?? `The action was refused (${result.code ?? result.__typename}).` };
 }
 
 /** One line for the notification after an action. */
-export function outcomeSummary(action: TriageAction, outcome: ActionOutcome): string {
+export function outcomeSummary(action: DialogAction, outcome: ActionOutcome): string {
   if (!outcome.ok) return `${ACTION_INFO[action].label} failed: ${outcome.message}`;
   const done = `${ACTION_INFO[action].label}: ${countOf(outcome.succeeded, 'record')} succeeded`;
   return outcome.failed > 0 ? `${done}, ${countOf(outcome.failed, 'record')} failed` : done;
+}
+
+/** What the page's action dialog is asked to confirm and run. */
+export interface ActionRequest {
+  action: DialogAction;
+  /** Frozen when asked: the dialog's count is what will be sent, even if the list refreshes meanwhile. */
+  scope: ActionScope;
+  /** Retry all: deletions among the errors, which it refuses. */
+  notRetriable?: number;
+  /** Row labels by error id, to name the records a failure is about. */
+  labels?: ReadonlyMap<string, string>;
 }

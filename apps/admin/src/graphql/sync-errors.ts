@@ -22,12 +22,55 @@ export const SyncErrorsQuery = graphql(`
   }
 `);
 
+/**
+ * Open errors counted by mapping, kind and message pattern (largest group first): the grouped view.
+ * A group's errors are `filter: { mappingId, kinds: [kind], messagePattern }`.
+ */
+export const SyncErrorGroupsQuery = graphql(`
+  query SyncErrorGroups($filter: SyncErrorFilter, $first: Int, $after: String) {
+    syncErrorGroups(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          kind messagePattern example count lastOccurredAt
+          mapping { id name }
+        }
+      }
+    }
+  }
+`);
+
+/** How many open errors match, by kind: what "Retry all" will retry and what it will refuse. */
+export const OpenErrorCountsQuery = graphql(`
+  query OpenErrorCounts($filter: SyncErrorFilter) {
+    syncErrorSummary(filter: $filter) {
+      total
+      byKind { kind count }
+    }
+  }
+`);
+
 export const ActionResultFields = graphql(`
   fragment ActionResultFields on SyncErrorActionResult {
     requested succeeded failed
     failures { errorId code reason }
+    jobs { id }
   }
 `);
+
+export const RetryAllSyncErrorsMutation = graphql(
+  `
+  mutation RetryAllSyncErrors($filter: SyncErrorFilter, $runNow: Boolean) {
+    retryAllSyncErrors(filter: $filter, runNow: $runNow) {
+      __typename
+      ...ActionResultFields
+      ... on Error { code message }
+    }
+  }
+`,
+  [ActionResultFields],
+);
 
 export const RetrySyncErrorsMutation = graphql(
   `
