@@ -1,0 +1,552 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'libsql';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_DIST, type ApiProcess, graphqlRequest, startApi, waitFor } from './api-process';
+
+const CHROMIUM = '/usr/bin/chromium';
+const DIST_INDEX = join(ADMIN_DIST, 'index.html');
+/** Update conflicts made on purpose: more than the page's 50 rows, so that the list has a second page. */
+const CONFLICTS = 60;
+/** Customers whose CRM account is deleted on purpose: a group to restore. */
+const DELETIONS = 3;
+
+type Db = InstanceType<typeof Database>;
+
+/** Global Node id → the database id ("SyncError:1" base64-encoded). */
+function databaseId(globalId: string): number {
+  return Number(Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]);
+}
+
+function globalId(type: string, id: number | bigint): string {
+  return Buffer.from(`${type}:${id}`, 'utf8').toString('base64');
+}
+
+interface GroupCount {
+  mappingId: number;
+  kind: string;
+  pattern: string;
+  count: number;
+}
+
+const byGroup = (a: GroupCount, b: GroupCount) =>
+  a.mappingId - b.mappingId || a.kind.localeCompare(b.kind) || a.pattern.localeCompare(b.pattern);
+
+// Skipped only where the browser is missing (`.ci/run` installs it); everywhere else it must run.
+describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a real `tandem start`', () => {
+  let api: ApiProcess;
+  let context: BrowserContext;
+  let profile: string;
+  let mappingIds: Record<string, string>;
+
+  const gql = <T>(query: string, variables: Record<string, unknown> = {}) =>
+    graphqlRequest<T>(api, api.adminKey, query, variables);
+
+  /** The store, read-only, for one check: closed again so that the API's writes never wait on a test. */
+  function readStore<T>(read: (db: Db) => T): T {
+    const db = new Database(join(api.dataDir, 'tandem.sqlite'), { readonly: true });
+    try {
+      return read(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  /** One of the demo apps' SQLite files, writable, as another user of that app would open it. */
+  function withDemoApp<T>(name: 'erp' | 'crm', work: (db: Db) => T): T {
+    const db = new Database(join(api.dataDir, 'demo', `${name}.sqlite`));
+    try {
+      db.exec('pragma busy_timeout = 10000');
+      return work(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  async function idle(): Promise<void> {
+    await waitFor('every job to finish', async () => {
+      const data = await gql<{ syncJobs: { totalCount: number } }>(
+        '{ syncJobs(statuses: [QUEUED, RUNNING]) { totalCount } }',
+      );
+      return data.syncJobs.totalCount === 0;
+    });
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(DIST_INDEX)) throw new Error(`${DIST_INDEX} is missing: build the console first`);
+    api = await startApi();
+    const { tableMappings } = await gql<{ tableMappings: { id: string; name: string }[] }>(
+      '{ tableMappings { id name } }',
+    );
+    mappingIds = Object.fromEntries(tableMappings.map((mapping) => [mapping.name, mapping.id]));
+
+    // Each mapping's first job done, then no schedules: the demo's simulated users keep editing, but no
+    // job turns that into errors unless this test runs one, so every count below holds still.
+    for (const mapping of tableMappings) {
+      await waitFor(`the first job of ${mapping.name}`, async () => {
+        const data = await gql<{ syncJobs: { totalCount: number } }>(
+          'query($m: ID) { syncJobs(mappingId: $m, statuses: [SUCCEEDED, PARTIAL, FAILED]) { totalCount } }',
+          { m: mapping.id },
+        );
+        return data.syncJobs.totalCount > 0;
+      });
+      const updated = await gql<{ updateTableMapping: { __typename: string } }>(
+        'mutation($id: ID!) { updateTableMapping(id: $id, patch: { scheduleSeconds: 0 }) { __typename } }',
+        { id: mapping.id },
+      );
+      expect(updated.updateTableMapping.__typename).toBe('UpdateTableMappingPayload');
+    }
+    await idle();
+
+    // Update conflicts and deletions as people cause them: the same customers renamed in both apps, and
+    // a few accounts deleted in the CRM while their customer is edited in the ERP.
+    const customersId = databaseId(mappingIds.customers!);
+    const couplings = readStore(
+      (db) =>
+        db
+          .prepare(
+            `select local_id, integration_id from coupling
+             where mapping_id = ? and state = 'COUPLED' and parked = 0 and local_id is not null and integration_id is not null
+             order by id limit ?`,
+          )
+          .all(customersId, CONFLICTS + DELETIONS) as { local_id: string; integration_id: string }[],
+    );
+    expect(couplings).toHaveLength(CONFLICTS + DELETIONS);
+    const conflicted = couplings.slice(0, CONFLICTS);
+    const deleted = couplings.slice(CONFLICTS);
+    withDemoApp('erp', (erp) => {
+      const rename = erp.prepare('update customer set name = ?, modified_at = ? where id = ?');
+      for (const c of conflicted) rename.run(`ERP name ${c.local_id}`, new Date().toISOString(), Number(c.local_id));
+      const edit = erp.prepare('update customer set phone = ?, modified_at = ? where id = ?');
+      for (const c of deleted) edit.run('+47 22 00 00 01', new Date().toISOString(), Number(c.local_id));
+    });
+    withDemoApp('crm', (crm) => {
+      const rename = crm.prepare('update account set name = ?, modifiedon = ? where accountid = ?');
+      for (const c of conflicted) rename.run(`CRM name ${c.local_id}`, Date.now(), c.integration_id);
+      const remove = crm.prepare('delete from account where accountid = ?');
+      for (const c of deleted) remove.run(c.integration_id);
+    });
+    const run = await gql<{ runSync: { job?: { id: string } } }>(
+      'mutation($m: ID!) { runSync(mappingId: $m) { ... on RunSyncPayload { job { id } } } }',
+      { m: mappingIds.customers },
+    );
+    expect(run.runSync.job?.id).toBeTruthy();
+    await idle();
+    const opened = readStore(
+      (db) =>
+        db
+          .prepare(`select kind, count(*) as n from sync_error where status = 'OPEN' and mapping_id = ? group by kind`)
+          .all(customersId) as { kind: string; n: number }[],
+    );
+    const open = Object.fromEntries(opened.map((row) => [row.kind, Number(row.n)]));
+    expect(open.UPDATE_CONFLICT).toBeGreaterThanOrEqual(CONFLICTS);
+    expect(open.INTEGRATION_RECORD_DELETED).toBeGreaterThanOrEqual(DELETIONS);
+
+    profile = mkdtempSync(join(tmpdir(), 'tandem-errors-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 900 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await api?.stop();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  /** A new tab has its own sessionStorage: signed out. Lands on `path` once signed in. */
+  async function signIn(key: string, path = '/errors'): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(`${api.url}${path}`);
+    await page.waitForURL(/\/login\?redirect=/);
+    await page.getByTestId('api-key-input').fill(key);
+    await page.getByTestId('sign-in').click();
+    await page.waitForURL((url) => url.pathname === '/errors');
+    return page;
+  }
+
+  /** The open errors by group as the store counts them. */
+  function storeGroups(): GroupCount[] {
+    return readStore((db) =>
+      (
+        db
+          .prepare(
+            `select mapping_id, kind, message_pattern, count(*) as n from sync_error where status = 'OPEN'
+             group by mapping_id, kind, message_pattern`,
+          )
+          .all() as { mapping_id: number; kind: string; message_pattern: string; n: number }[]
+      ).map((row) => ({
+        mappingId: Number(row.mapping_id),
+        kind: row.kind,
+        pattern: row.message_pattern,
+        count: Number(row.n),
+      })),
+    ).sort(byGroup);
+  }
+
+  /** The groups the page shows, read from its rows. */
+  async function shownGroups(page: Page): Promise<GroupCount[]> {
+    const rows = page.getByTestId('sync-error-group');
+    const groups: GroupCount[] = [];
+    for (const row of await rows.all()) {
+      groups.push({
+        mappingId: databaseId((await row.getAttribute('data-mapping'))!),
+        kind: (await row.getAttribute('data-kind'))!,
+        pattern: (await row.getAttribute('data-pattern'))!,
+        count: Number((await row.getByTestId('group-count').textContent())!.replaceAll(',', '')),
+      });
+    }
+    return groups.sort(byGroup);
+  }
+
+  function groupRow(page: Page, group: { mappingId: number; kind: string; pattern: string }) {
+    return page.locator(
+      `[data-testid="sync-error-group"][data-mapping="${globalId('TableMapping', group.mappingId)}"][data-kind="${group.kind}"]`,
+      { has: page.locator(`[data-testid="group-pattern"]:text-is(${JSON.stringify(group.pattern)})`) },
+    );
+  }
+
+  it('the grouped view lists the open errors by mapping, kind and pattern, with the counts the API and the store hold', async () => {
+    const page = await signIn(api.adminKey);
+    await page.getByTestId('sync-error-row').first().waitFor();
+    await page.getByTestId('view-groups').click();
+    await page.waitForURL((url) => url.searchParams.get('view') === 'groups');
+    await page.getByTestId('sync-error-group').first().waitFor();
+
+    const expected = storeGroups();
+    expect(expected.length).toBeGreaterThanOrEqual(2);
+    expect(await shownGroups(page)).toEqual(expected);
+    const { syncErrorGroups } = await gql<{
+      syncErrorGroups: {
+        totalCount: number;
+        edges: { node: { kind: string; messagePattern: string; count: number; mapping: { id: string } } }[];
+      };
+    }>('{ syncErrorGroups(first: 200) { totalCount edges { node { kind messagePattern count mapping { id } } } } }');
+    expect(
+      syncErrorGroups.edges
+        .map(({ node }) => ({
+          mappingId: databaseId(node.mapping.id),
+          kind: node.kind,
+          pattern: node.messagePattern,
+          count: node.count,
+        }))
+        .sort(byGroup),
+    ).toEqual(expected);
+    expect(await page.getByTestId('total-count').textContent()).toBe(
+      `${syncErrorGroups.totalCount} ${syncErrorGroups.totalCount === 1 ? 'group matches' : 'groups match'}`,
+    );
+    // Largest first: the conflicts made for this test lead.
+    const first = page.getByTestId('sync-error-group').first();
+    expect(await first.getAttribute('data-kind')).toBe('UPDATE_CONFLICT');
+    expect(Number(await first.getByTestId('group-count').textContent())).toBeGreaterThanOrEqual(CONFLICTS);
+
+    // The page's filters apply: one kind leaves only that kind's groups, with the same counts.
+    await page.goto(`${api.url}/errors?view=groups&kind=INTEGRATION_RECORD_DELETED`);
+    await page.getByTestId('sync-error-group').first().waitFor();
+    expect(await shownGroups(page)).toEqual(expected.filter((group) => group.kind === 'INTEGRATION_RECORD_DELETED'));
+    await page.close();
+  });
+
+  it('"Show errors" on a group lists exactly its errors, filtered in the URL; Previous returns to the first page', async () => {
+    const page = await signIn(api.adminKey, '/errors?view=groups');
+    const customers = databaseId(mappingIds.customers!);
+    const conflicts = storeGroups().find((group) => group.mappingId === customers && group.kind === 'UPDATE_CONFLICT')!;
+    const row = groupRow(page, conflicts);
+    await row.getByTestId('group-show').click();
+    await page.waitForURL((url) => url.searchParams.get('pattern') === conflicts.pattern);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('view')).toBeNull();
+    expect(url.searchParams.get('kind')).toBe('UPDATE_CONFLICT');
+    expect(url.searchParams.get('mapping')).toBe(mappingIds.customers);
+    expect(await page.getByTestId('filter-pattern').textContent()).toContain(conflicts.pattern);
+    await expect.poll(() => page.getByTestId('total-count').textContent()).toBe(`${conflicts.count} errors match`);
+    await page.getByTestId('sync-error-row').first().waitFor();
+    const kinds = await page.locator('[data-testid="sync-error-row"] td:nth-child(4)').allTextContents();
+    expect(kinds).toHaveLength(50);
+    expect(new Set(kinds)).toEqual(new Set(['Update conflict']));
+
+    // Page 1 → 2 → Previous: the first page's rows again, and Previous then disabled.
+    const firstPage = await rowIds(page);
+    expect(await page.getByTestId('previous-page').isDisabled()).toBe(true);
+    await page.getByTestId('next-page').click();
+    await page.waitForURL((u) => u.searchParams.has('after'));
+    await expect.poll(() => page.getByTestId('page-number').textContent()).toBe('Page 2');
+    await expect.poll(() => rowIds(page)).toHaveLength(conflicts.count - 50);
+    const secondPage = await rowIds(page);
+    expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
+    // Every error of the group, once: what the store holds open for it.
+    const stored = readStore(
+      (db) =>
+        db
+          .prepare(
+            `select id from sync_error where status = 'OPEN' and mapping_id = ? and kind = 'UPDATE_CONFLICT' and message_pattern = ?`,
+          )
+          .all(customers, conflicts.pattern) as { id: number }[],
+    ).map((r) => Number(r.id));
+    expect([...firstPage, ...secondPage].map(databaseId).sort((a, b) => a - b)).toEqual(stored.sort((a, b) => a - b));
+
+    await page.getByTestId('previous-page').click();
+    await page.waitForURL((u) => !u.searchParams.has('after'));
+    await expect.poll(() => page.getByTestId('page-number').textContent()).toBe('Page 1');
+    await expect.poll(() => rowIds(page)).toEqual(firstPage);
+    expect(await page.getByTestId('previous-page').isDisabled()).toBe(true);
+    expect(await page.getByTestId('first-page').isDisabled()).toBe(true);
+    // The filter stayed: still the group's pattern.
+    expect(new URL(page.url()).searchParams.get('pattern')).toBe(conflicts.pattern);
+    await page.close();
+  });
+
+  async function rowIds(page: Page): Promise<string[]> {
+    return page
+      .getByTestId('sync-error-row')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-id') ?? ''));
+  }
+
+  async function checkedIds(page: Page): Promise<string[]> {
+    return page
+      .locator('[data-testid="sync-error-row"]:has(.n-checkbox--checked)')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-id') ?? ''));
+  }
+
+  it('a shared URL with a selection reproduces it after a reload; a filter change clears it', async () => {
+    const page = await signIn(api.adminKey, '/errors?kind=UPDATE_CONFLICT');
+    await page.getByTestId('sync-error-row').nth(2).waitFor();
+    const ids = (await rowIds(page)).slice(1, 3);
+    for (const id of ids) await page.locator(`[data-testid="sync-error-row"][data-id="${id}"] .n-checkbox`).click();
+    await page.waitForURL((url) => url.searchParams.get('selected') === ids.join(','));
+    expect(await page.getByTestId('selection-bar').textContent()).toContain('2 errors selected on this page');
+
+    // The link in another tab (and a reload): the same rows ticked, the same toolbar.
+    const link = page.url();
+    await page.reload();
+    await page.getByTestId('sync-error-row').first().waitFor();
+    await expect.poll(() => checkedIds(page)).toEqual(ids);
+    expect(await page.getByTestId('selection-bar').textContent()).toContain('2 errors selected on this page');
+    expect(await page.getByTestId('action-RETRY').isEnabled()).toBe(true);
+    // Someone else opening the link signs in first: the login's redirect keeps the whole query.
+    const linkUrl = new URL(link);
+    const other = await signIn(api.adminKey, `${linkUrl.pathname}${linkUrl.search}`);
+    expect(new URL(other.url()).searchParams.get('selected')).toBe(ids.join(','));
+    await other.getByTestId('sync-error-row').first().waitFor();
+    await expect.poll(() => checkedIds(other)).toEqual(ids);
+    await other.close();
+
+    // "All N matching": in the URL too.
+    await page.locator('.n-data-table-th .n-checkbox').click();
+    await page.getByTestId('select-all-matching').click();
+    await page.waitForURL((url) => url.searchParams.get('selected') === 'all');
+    await page.reload();
+    const total = readStore(
+      (db) =>
+        (
+          db
+            .prepare(`select count(*) as n from sync_error where status = 'OPEN' and kind = 'UPDATE_CONFLICT'`)
+            .get() as {
+            n: number;
+          }
+        ).n,
+    );
+    await expect
+      .poll(() => page.getByTestId('selection-bar').textContent())
+      .toContain(`All ${total} errors matching this filter are selected.`);
+    // The action scope follows: every matching error, named with the filter.
+    await page.getByTestId('action-REMOVE_COUPLING').click();
+    await expect
+      .poll(() => page.getByTestId('action-dialog').textContent())
+      .toContain(`Remove the coupling of all ${total} records matching the filter?`);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('action-dialog').count()).toBe(0);
+
+    // Another filter is another list: the selection goes, from the URL too.
+    await page.getByRole('radio', { name: 'All', exact: true }).click({ force: true });
+    await page.waitForURL((url) => url.searchParams.get('status') === 'ALL');
+    expect(new URL(page.url()).searchParams.has('selected')).toBe(false);
+    await page.getByTestId('sync-error-row').first().waitFor();
+    expect(await page.getByTestId('selection-bar').count()).toBe(0);
+    expect(await checkedIds(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('restores a whole group of deletions from the grouped view, and leaves every other error as it was', async () => {
+    const customers = databaseId(mappingIds.customers!);
+    const group = storeGroups().find((g) => g.mappingId === customers && g.kind === 'INTEGRATION_RECORD_DELETED')!;
+    const before = readStore(
+      (db) =>
+        db
+          .prepare('select id, status, kind, message_pattern, coupling_id, local_id from sync_error order by id')
+          .all() as {
+          id: number;
+          status: string;
+          kind: string;
+          message_pattern: string;
+          coupling_id: number;
+          local_id: string;
+        }[],
+    );
+    const inGroup = (e: (typeof before)[number]) =>
+      e.status === 'OPEN' && e.kind === group.kind && e.message_pattern === group.pattern;
+    const targets = before.filter(inGroup);
+    expect(targets).toHaveLength(group.count);
+
+    const page = await signIn(api.adminKey, '/errors?view=groups');
+    const row = groupRow(page, group);
+    const sent = page.waitForRequest((request) => (request.postData() ?? '').includes('RestoreRecords'));
+    await row.getByTestId('group-action-RESTORE_RECORDS').click();
+    const dialog = page.getByTestId('action-dialog');
+    await expect
+      .poll(() => dialog.textContent())
+      .toContain(`Restore all ${group.count} ${group.count === 1 ? 'record' : 'records'} in the group`);
+    await page.getByTestId('action-confirm').click();
+    expect(JSON.parse((await sent).postData()!).variables).toEqual({
+      filter: {
+        mappingId: mappingIds.customers,
+        kinds: ['INTEGRATION_RECORD_DELETED'],
+        messagePattern: group.pattern,
+        statuses: ['OPEN'],
+      },
+    });
+    await expect
+      .poll(() => page.getByTestId('outcome-counts').textContent())
+      .toContain(`${group.count} ${group.count === 1 ? 'record' : 'records'} succeeded, 0 records failed`);
+    await page.getByTestId('action-done').click();
+    // The group is gone from the refreshed list.
+    await expect.poll(() => groupRow(page, group).count()).toBe(0);
+
+    const after = readStore(
+      (db) =>
+        db
+          .prepare('select id, status, kind, message_pattern, coupling_id, local_id from sync_error order by id')
+          .all() as typeof before,
+    );
+    for (const error of after) {
+      const was = before.find((e) => e.id === error.id)!;
+      if (inGroup(was)) expect(error.status).toBe('RESOLVED');
+      else expect(error).toEqual(was);
+    }
+    // Each deleted account is in the CRM again, coupled to its customer.
+    withDemoApp('crm', (crm) => {
+      for (const target of targets) {
+        const found = crm.prepare('select count(*) as n from account where erp_id = ?').get(target.local_id) as {
+          n: number;
+        };
+        expect(Number(found.n)).toBe(1);
+      }
+    });
+    await page.close();
+  });
+
+  it('Retry all with a kind filter releases exactly the open errors of that kind', async () => {
+    interface ErrorRow {
+      id: number;
+      status: string;
+      kind: string;
+      occurred_at: number;
+      coupling_id: number | null;
+    }
+    interface CouplingRow {
+      id: number;
+      parked: number;
+      retry_requested: number;
+      failure_count: number;
+      state: string;
+    }
+    const snapshot = () =>
+      readStore((db) => ({
+        errors: db
+          .prepare('select id, status, kind, occurred_at, coupling_id from sync_error order by id')
+          .all() as ErrorRow[],
+        couplings: db
+          .prepare(
+            'select id, parked, retry_requested, failure_count, state from coupling where parked = 1 or retry_requested = 1 order by id',
+          )
+          .all() as CouplingRow[],
+        jobs: Number((db.prepare('select count(*) as n from sync_job').get() as { n: number }).n),
+        lastLog: Number((db.prepare('select coalesce(max(id), 0) as n from sync_log_entry').get() as { n: number }).n),
+      }));
+    const before = snapshot();
+    const matching = before.errors.filter((e) => e.status === 'OPEN' && e.kind === 'UPDATE_CONFLICT');
+    expect(matching.length).toBeGreaterThanOrEqual(CONFLICTS);
+    // Something else is open too, so "untouched" is checked on real rows.
+    const others = before.errors.filter((e) => !(e.status === 'OPEN' && e.kind === 'UPDATE_CONFLICT'));
+    expect(others.some((e) => e.status === 'OPEN')).toBe(true);
+
+    const page = await signIn(api.adminKey, '/errors?kind=UPDATE_CONFLICT');
+    await expect.poll(() => page.getByTestId('retry-all').textContent()).toContain(`Retry all ${matching.length} open`);
+    await page.getByTestId('retry-all').click();
+    const dialog = page.getByTestId('action-dialog');
+    await expect
+      .poll(() => dialog.textContent())
+      .toContain(`Retry all ${matching.length} open errors matching the filter?`);
+    expect(await dialog.textContent()).toContain('queued now');
+    // Released for the next job rather than run now, so that what the store holds stays still to check.
+    await page.getByTestId('action-run-now').click();
+    await expect.poll(() => dialog.textContent()).toContain('next scheduled job');
+    const sent = page.waitForRequest((request) => (request.postData() ?? '').includes('RetryAllSyncErrors'));
+    await page.getByTestId('action-confirm').click();
+    expect(JSON.parse((await sent).postData()!).variables).toEqual({
+      filter: { kinds: ['UPDATE_CONFLICT'], statuses: ['OPEN'] },
+      runNow: false,
+    });
+    await expect
+      .poll(() => page.getByTestId('outcome-counts').textContent())
+      .toContain(`${matching.length} records succeeded, 0 records failed (of ${matching.length} requested records)`);
+    await page.getByTestId('action-done').click();
+
+    // Retry as the API defines it: each coupling released (unparked, marked for retry), the error open
+    // until the next job synchronizes it, one RETRY log entry per record; no job queued.
+    const after = snapshot();
+    const released = new Set(matching.map((e) => e.coupling_id));
+    const { couplings, logs } = readStore((db) => ({
+      couplings: db
+        .prepare(
+          `select id, parked, retry_requested, failure_count, state from coupling where id in (${[...released].join(',')})`,
+        )
+        .all() as CouplingRow[],
+      logs: db
+        .prepare('select coupling_id, actor from sync_log_entry where id > ? and action = ?')
+        .all(before.lastLog, 'RETRY') as { coupling_id: number; actor: string }[],
+    }));
+    expect(couplings).toHaveLength(released.size);
+    for (const coupling of couplings) {
+      expect(coupling).toMatchObject({ parked: 0, retry_requested: 1, failure_count: 0, state: 'COUPLED' });
+    }
+    expect(new Set(logs.map((log) => log.coupling_id))).toEqual(released);
+    expect(logs).toHaveLength(matching.length);
+    expect(after.errors).toEqual(before.errors);
+    expect(after.jobs).toBe(before.jobs);
+    // Every other coupling that was parked or marked is exactly as it was.
+    expect(after.couplings.filter((c) => !released.has(c.id))).toEqual(
+      before.couplings.filter((c) => !released.has(c.id)),
+    );
+    await page.close();
+  });
+
+  it('a viewer sees the groups and can open them, but no actions and no Retry all', async () => {
+    const created = await gql<{ createApiKey: { key?: string } }>(
+      'mutation { createApiKey(name: "e2e errors viewer", role: VIEWER) { ... on CreateApiKeyPayload { key } } }',
+    );
+    const page = await signIn(created.createApiKey.key!, '/errors?view=groups');
+    await page.getByTestId('sync-error-group').first().waitFor();
+    await expect.poll(() => page.getByTestId('viewer-role').textContent()).toBe('VIEWER');
+    expect(await page.locator('[data-testid^="group-action-"]').count()).toBe(0);
+    expect(await page.getByTestId('retry-all').count()).toBe(0);
+    await page.getByTestId('group-show').first().click();
+    await page.waitForURL((url) => url.searchParams.has('pattern'));
+    await page.getByTestId('sync-error-row').first().waitFor();
+    expect(await page.getByTestId('retry-all').count()).toBe(0);
+    await page.close();
+  });
+});
