@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'tandem-triage-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A new tab signed in with `key` (each tab keeps its own session), on the errors page. */
+export async function signIn(browser: Browser, url: string, key: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(`${url}/errors`);
+  await page.waitForURL(/\/login\?redirect=/);
+  await page.getByTestId('api-key-input').fill(key);
+  await page.getByTestId('sign-in').click();
+  await page.waitForURL(`${url}/errors`);
+  return page;
+}
+
+export function errorRow(page: Page, errorId: string): Locator {
+  return page.locator(`[data-testid="sync-error-row"][data-id="${errorId}"]`);
+}
+
+/** Ticks the rows of these errors (they must be on the page shown). */
+export async function tickRows(page: Page, errorIds: readonly string[]): Promise<void> {
+  for (const id of errorIds) {
+    const row = errorRow(page, id);
+    await row.waitFor();
+    await row.locator('.n-checkbox').click();
+  }
+  await expect
+    .poll(() => page.getByTestId('selection-bar').textContent())
+    .toContain(`${errorIds.length} error${errorIds.length === 1 ? '' : 's'} selected on this page`);
+}
+
+/** Opens an action's confirmation dialog from the toolbar; returns the dialog. */
+export async function askAction(page: Page, action: string): Promise<Locator> {
+  await page.getByTestId(`action-${action}`).click();
+  const dialog = page.getByTestId('action-dialog');
+  await dialog.getByTestId('action-confirmation').waitFor();
+  return dialog;
+}
+
+/** Confirms the dialog and waits for the per-item outcome; returns its counts line. */
+export async function confirmAction(page: Page): Promise<string> {
+  await page.getByTestId('action-confirm').click();
+  const counts = page.getByTestId('outcome-counts');
+  await counts.waitFor();
+  return (await counts.textContent()) ?? '';
+}
