@@ -65,7 +65,7 @@ export interface LogEntry {
 
 type TimelineType = 'default' | 'info' | 'success' | 'warning' | 'error';
 
-const ACTIONS: Record<LogAction, { label: string; type: TimelineType }> = {
+export const LOG_ACTIONS: Record<LogAction, { label: string; type: TimelineType }> = {
   INSERT: { label: 'Inserted', type: 'success' },
   UPDATE: { label: 'Updated', type: 'info' },
   UNCHANGED: { label: 'Unchanged', type: 'default' },
@@ -79,7 +79,7 @@ const ACTIONS: Record<LogAction, { label: string; type: TimelineType }> = {
   RETRY: { label: 'Retry requested', type: 'info' },
 };
 
-const DIRECTIONS: Record<string, string> = {
+export const DIRECTIONS: Record<string, string> = {
   TO_INTEGRATION: 'local → integration',
   FROM_INTEGRATION: 'integration → local',
   BIDIRECTIONAL: 'both ways',
@@ -119,7 +119,7 @@ export function timelineItems(entries: readonly LogEntry[]): TimelineItem[] {
   return [...entries]
     .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt) || Number(b.id > a.id) - Number(b.id < a.id))
     .map((entry) => {
-      const action = ACTIONS[entry.action] ?? { label: entry.action, type: 'default' as const };
+      const action = LOG_ACTIONS[entry.action] ?? { label: entry.action, type: 'default' as const };
       const by = entry.actor === 'job' ? 'by a sync job' : `by ${entry.actor}`;
       const direction = entry.direction ? (DIRECTIONS[entry.direction] ?? entry.direction) : null;
       return {

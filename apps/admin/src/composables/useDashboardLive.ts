@@ -1,11 +1,13 @@
 import { useQuery, useSubscription } from '@urql/vue';
-import { computed, ref, watch } from 'vue';
+import { computed, onScopeDispose, type Ref, ref, watch } from 'vue';
 import {
   ErrorSummaryChangedSubscription,
   ErrorSummaryQuery,
   JobChangedSubscription,
+  JobOutcomesQuery,
   RecentJobsQuery,
 } from '../graphql/dashboard';
+import { OUTCOME_WINDOWS, type OutcomeWindow } from './job-outcomes';
 import { type Job, mergeJob } from './sync-jobs';
 
 const RECENT_JOBS = 30;
@@ -43,4 +45,50 @@ export function useJobsLive() {
     return event;
   });
   return { jobs, fetching: query.fetching, error: computed(() => query.error.value ?? live.error.value) };
+}
+
+const FINAL_STATUSES = new Set(['SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED']);
+/** Jobs often finish in bursts (one per mapping): one re-read for the burst. */
+const OUTCOMES_SETTLE_MS = 1500;
+
+/**
+ * Finished jobs per time bucket. Re-read when `syncJobChanged` says a job finished (the store counts, so a
+ * late or repeated event can never count a job twice) and when the newest bucket ends, so the axis moves on
+ * even while nothing runs. No polling.
+ */
+export function useJobOutcomesLive(window: Ref<OutcomeWindow>) {
+  const query = useQuery({
+    query: JobOutcomesQuery,
+    variables: computed(() => ({
+      hours: OUTCOME_WINDOWS[window.value].hours,
+      bucketMinutes: OUTCOME_WINDOWS[window.value].bucketMinutes,
+    })),
+    requestPolicy: 'network-only',
+  });
+  let settle: ReturnType<typeof setTimeout> | undefined;
+  const reread = () => {
+    clearTimeout(settle);
+    settle = setTimeout(() => query.executeQuery({ requestPolicy: 'network-only' }), OUTCOMES_SETTLE_MS);
+  };
+  const counted = new Set<string>();
+  const live = useSubscription({ query: JobChangedSubscription }, (_previous, event) => {
+    const job = event.syncJobChanged;
+    if (FINAL_STATUSES.has(job.status) && !counted.has(job.id)) {
+      counted.add(job.id);
+      reread();
+    }
+    return event;
+  });
+  const buckets = computed(() => query.data.value?.syncJobOutcomes ?? []);
+  let rollover: ReturnType<typeof setTimeout> | undefined;
+  watch(buckets, (list) => {
+    clearTimeout(rollover);
+    const last = list[list.length - 1];
+    if (last) rollover = setTimeout(reread, Math.max(Date.parse(last.end) - Date.now(), 0) + 1000);
+  });
+  onScopeDispose(() => {
+    clearTimeout(settle);
+    clearTimeout(rollover);
+  });
+  return { buckets, fetching: query.fetching, error: computed(() => query.error.value ?? live.error.value) };
 }

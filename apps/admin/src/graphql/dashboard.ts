@@ -51,3 +51,10 @@ export const JobChangedSubscription = graphql(
 `,
   [JobFields],
 );
+
+/** Finished jobs per time bucket by final status: the dashboard's outcomes chart. */
+export const JobOutcomesQuery = graphql(`
+  query JobOutcomes($hours: Int!, $bucketMinutes: Int!) {
+    syncJobOutcomes(hours: $hours, bucketMinutes: $bucketMinutes) { start end succeeded partial failed cancelled }
+  }
+`);

@@ -53,3 +53,20 @@ export const RunSyncMutation = graphql(
 `,
   [JobFields],
 );
+
+/** What one job did, coupling by coupling, newest first; `actions` narrows it. */
+export const SyncJobLogQuery = graphql(`
+  query SyncJobLog($id: ID!, $actions: [SyncLogAction!], $first: Int, $after: String) {
+    syncJob(id: $id) {
+      __typename
+      ... on SyncJob {
+        id
+        log(actions: $actions, first: $first, after: $after) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          edges { node { id action direction message occurredAt localId integrationId changes { field side } } }
+        }
+      }
+    }
+  }
+`);

@@ -181,6 +181,56 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     await page.waitForURL(/\/jobs\/[^/?]+$/);
     await page.getByTestId('job-facts').waitFor();
     expect(['SUCCEEDED', 'PARTIAL']).toContain(await page.getByTestId('job-detail-status').textContent());
+
+    // A job's log: every coupling it touched, as many as the store holds for the job; narrowed by action in the
+    // URL. The busiest job, so that there are pages (a scheduled run may have touched nothing).
+    const busiest = new Database(join(api.dataDir, 'tandem.sqlite'), { readonly: true });
+    const { job_id: busiestJob } = busiest
+      .prepare(
+        'select job_id from sync_log_entry where job_id is not null group by job_id order by count(*) desc limit 1',
+      )
+      .get() as { job_id: number };
+    busiest.close();
+    const jobId = Buffer.from(`SyncJob:${busiestJob}`).toString('base64');
+    await page.goto(`${api.url}/jobs/${encodeURIComponent(jobId)}`);
+    const logged = (action?: string) => {
+      const db = new Database(join(api.dataDir, 'tandem.sqlite'), { readonly: true });
+      try {
+        const sql = `select count(*) as n from sync_log_entry where job_id = ?${action ? ' and action = ?' : ''}`;
+        const params = action ? [databaseId(jobId), action] : [databaseId(jobId)];
+        return (db.prepare(sql).get(...params) as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    await page.getByTestId('job-tabs').getByText('Log', { exact: true }).click();
+    await page.waitForURL(/tab=log/);
+    await page.getByTestId('job-log-table').waitFor();
+    const total = logged();
+    await expect
+      .poll(() => page.getByTestId('job-log-table').getByTestId('job-log-row').count())
+      .toBe(Math.min(total, 50));
+    await expect
+      .poll(() => page.getByTestId('total-count').last().textContent())
+      .toContain(`${total.toLocaleString('en')} log line`);
+    // Narrowed to the job's most frequent action (a scheduled run may have inserted nothing, say).
+    const db = new Database(join(api.dataDir, 'tandem.sqlite'), { readonly: true });
+    const { action } = db
+      .prepare(
+        'select action, count(*) as n from sync_log_entry where job_id = ? group by action order by n desc limit 1',
+      )
+      .get(databaseId(jobId)) as { action: string };
+    db.close();
+    await page.goto(`${page.url().split('?')[0]}?tab=log&actions=${action}`);
+    const narrowed = logged(action);
+    await expect
+      .poll(() => page.getByTestId('total-count').last().textContent())
+      .toContain(`${narrowed.toLocaleString('en')} log line`);
+    const shown = await page
+      .getByTestId('job-log-row')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')));
+    expect(shown.length).toBe(Math.min(narrowed, 50));
+    expect(new Set(shown)).toEqual(new Set([action]));
     // A job id that does not exist: said so, not a blank page.
     await page.goto(`${api.url}/jobs/U3luY0pvYjo5OTk5OTk=`);
     await page.getByTestId('job-missing').waitFor();
@@ -261,6 +311,31 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     // Running or already finished: either way it arrived by subscription (the console does not poll).
     await page.locator(`[data-id="${jobId}"]`).first().waitFor();
     await expect.poll(() => page.locator(`[data-testid="recent-job"][data-id="${jobId}"]`).count()).toBe(1);
+    // The outcomes chart follows too: it counts every job the store has seen finish (the demo's keep coming).
+    const finishedInStore = () => {
+      const db = new Database(join(api.dataDir, 'tandem.sqlite'), { readonly: true });
+      try {
+        return (db.prepare('select count(*) as n from sync_job where finished_at is not null').get() as { n: number })
+          .n;
+      } finally {
+        db.close();
+      }
+    };
+    const charted = async () => {
+      const text = (await page.getByTestId('job-outcomes-summary').textContent()) ?? '';
+      return [...text.matchAll(/(\d+) /g)].reduce((sum, match) => sum + Number(match[1]), 0);
+    };
+    await waitFor('the full job to finish', async () => {
+      const data = await graphqlRequest<{ syncJob: { finishedAt?: string | null } }>(
+        api,
+        api.adminKey,
+        'query($id: ID!) { syncJob(id: $id) { ... on SyncJob { finishedAt } } }',
+        { id: jobId },
+      );
+      return data.syncJob.finishedAt ?? null;
+    });
+    // Counted once it finished, without a reload: chart and store agree (the demo's jobs keep finishing too).
+    await expect.poll(async () => (await charted()) === finishedInStore(), { timeout: 30_000 }).toBe(true);
     expect(await page.evaluate(() => (window as { stayedOpen?: boolean }).stayedOpen)).toBe(true);
     await page.close();
   });
