@@ -63,7 +63,9 @@ describe.skipIf(!existsSync(CHROMIUM))('triage actions in the console, checked i
 
   beforeAll(async () => {
     if (!existsSync(join(ADMIN_DIST, 'index.html'))) {
-      throw new Error(`${ADMIN_DIST} has no console build: run vite build (see apps/admin/README.md)`);
+      throw new Error(
+        `${ADMIN_DIST} has no console build: run 'pnpm --filter @tandem/admin build', or point TANDEM_ADMIN_DIR at one`,
+      );
     }
     api = await startApi();
     store = openStore(api.dataDir);
