@@ -1,4 +1,4 @@
-import { ErrorSummaryFields, JobFields } from './dashboard';
+import { JobFields } from './dashboard';
 import { graphql } from './tada';
 
 /** Everything the console shows of a mapping's settings; the list and the detail page read the same. */
@@ -12,18 +12,17 @@ export const TableMappingFields = graphql(`
   }
 `);
 
-/** The list page: every mapping and the open-error counts per mapping, in one round trip. */
+/** The list page's mappings (their open-error counts come from the live summary, useErrorSummaryLive). */
 export const TableMappingsQuery = graphql(
   `
   query TableMappings {
     tableMappings { ...TableMappingFields }
-    syncErrorSummary { ...ErrorSummaryFields }
   }
 `,
-  [TableMappingFields, ErrorSummaryFields],
+  [TableMappingFields],
 );
 
-/** One mapping with its field mappings and its open errors (there is no `tableMapping(id)`: `node` is the way). */
+/** One mapping with its field mappings (there is no `tableMapping(id)`: `node` is the way). */
 export const TableMappingDetailQuery = graphql(
   `
   query TableMappingDetail($id: ID!) {
@@ -37,7 +36,6 @@ export const TableMappingDetailQuery = graphql(
         }
       }
     }
-    syncErrorSummary(filter: { mappingId: $id }) { total }
   }
 `,
   [TableMappingFields],

@@ -186,6 +186,19 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
     expect(await page.getByTestId('mapping-side-integration').textContent()).toContain('erp_id');
     expect(await page.getByTestId('field-row').count()).toBe(4);
     expect(await page.locator('[data-testid="field-row"][data-local="email"]').textContent()).toContain('priority 0');
+
+    // An id that names no mapping (here a job's id) says so instead of failing to load.
+    const { syncJobs } = await graphqlRequest<{ syncJobs: { edges: { node: { id: string } }[] } }>(
+      api,
+      api.adminKey,
+      '{ syncJobs(first: 1) { edges { node { id } } } }',
+    );
+    await page.goto(`${api.url}/mappings/${encodeURIComponent(syncJobs.edges[0]!.node.id)}`);
+    await page.getByTestId('mapping-missing').waitFor();
+    await page.goto(`${api.url}/mappings/${Buffer.from('TableMapping:999').toString('base64')}`);
+    await expect
+      .poll(() => page.getByTestId('mapping-missing').textContent())
+      .toContain('TableMapping 999 does not exist');
     await page.close();
   });
 
