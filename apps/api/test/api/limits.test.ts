@@ -81,7 +81,7 @@ describe('bad input: typed errors, nothing changed', () => {
     const res = await gql(
       api,
       api.keys.OPERATOR,
-      'mutation($ids: [ID!]) { restoreRecords(ids: $ids) { ... on SyncErrorActionResult { requested succeeded failed failures { errorId code } } } }',
+      'mutation($ids: [ID!]) { restoreRecords(ids: $ids) { ... on SyncErrorActionResult { requested succeeded failed failures { errorId code error { id kind } } } } }',
       { ids: [failed.id] },
     );
     expect(res.body.data).toEqual({
@@ -89,7 +89,10 @@ describe('bad input: typed errors, nothing changed', () => {
         requested: 1,
         succeeded: 0,
         failed: 1,
-        failures: [{ errorId: failed.id, code: 'ACTION_NOT_APPLICABLE' }],
+        // The failure names its error, so that a caller acting on a filter can say which record it was.
+        failures: [
+          { errorId: failed.id, code: 'ACTION_NOT_APPLICABLE', error: { id: failed.id, kind: 'WRITE_FAILED' } },
+        ],
       },
     });
   });

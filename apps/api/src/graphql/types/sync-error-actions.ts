@@ -20,6 +20,7 @@ import { builder } from '../builder.js';
 import { parseId } from '../ids.js';
 import { SideEnum } from './enums.js';
 import { COMMON_ERRORS } from './errors.js';
+import { SyncErrorRef } from './sync-error.js';
 import { type SyncErrorFilterArg, SyncErrorFilterInput, toSyncErrorFilter } from './sync-error-filter.js';
 import { SyncJobRef } from './sync-job.js';
 
@@ -33,6 +34,17 @@ import { SyncJobRef } from './sync-job.js';
 const ActionFailureRef = builder.objectRef<ActionResult['failures'][number]>('SyncErrorActionFailure').implement({
   fields: (t) => ({
     errorId: t.id({ description: 'The SyncError id.', resolve: (f) => encodeGlobalID('SyncError', f.errorId) }),
+    error: t.field({
+      type: SyncErrorRef,
+      nullable: true,
+      description:
+        'The error itself (its records, mapping, kind), so that a caller acting on a filter can name what failed; null when it does not exist.',
+      // Through the error dataloader: one query for all the failures of a result.
+      resolve: (f, _args, context) =>
+        SyncErrorRef.getDataloader(context)
+          .load(f.errorId)
+          .catch(() => null),
+    }),
     code: t.exposeString('code', { description: 'NOT_FOUND, NOT_OPEN, ACTION_NOT_APPLICABLE, WRITE_FAILED, …' }),
     reason: t.exposeString('reason'),
   }),
