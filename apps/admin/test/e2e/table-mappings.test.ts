@@ -180,8 +180,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
     const jobRows = await page.getByTestId('sync-job-row').allTextContents();
     expect(jobRows.every((text) => text.includes('contacts'))).toBe(true);
 
-    // The detail page: every setting and the field mappings, read-only.
+    // The detail page: every setting and the field mappings, read-only; the nav still marks its section.
     await openDetail(page, 'customers');
+    const navClasses = await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Table mappings' })
+      .getAttribute('class');
+    expect(navClasses?.split(' ')).toContain('active');
     expect(await page.getByTestId('setting-schedule').textContent()).toBe('every 15 s');
     expect(await page.getByTestId('mapping-side-integration').textContent()).toContain('erp_id');
     expect(await page.getByTestId('field-row').count()).toBe(4);
