@@ -217,9 +217,20 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
     await page.getByTestId('form-schedule').locator('input').fill('45');
     await expect.poll(() => page.getByTestId('form-schedule-hint').textContent()).toContain('every 45 s');
 
+    let updates = 0;
+    page.on('request', (request) => {
+      if ((request.postData() ?? '').includes('UpdateTableMapping')) updates += 1;
+    });
+    // Escape closes the confirmation without saving; the form keeps the edits.
+    const dialog = page.getByTestId('mapping-save-dialog');
+    await page.getByTestId('mapping-save').click();
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(updates).toBe(0);
+
     const sent = page.waitForRequest((request) => (request.postData() ?? '').includes('UpdateTableMapping'));
     await page.getByTestId('mapping-save').click();
-    const dialog = page.getByTestId('mapping-save-dialog');
     await dialog.waitFor();
     const changes = await page.getByTestId('mapping-save-change').allTextContents();
     expect(changes).toEqual([
@@ -238,6 +249,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
       scheduleSeconds: 45,
     });
     await expect.poll(() => page.locator('.n-message').textContent()).toContain('customers saved');
+    expect(updates).toBe(1);
     await expect
       .poll(() => page.getByTestId('setting-update-conflicts').textContent())
       .toBe('Integration wins (get update from integration)');
