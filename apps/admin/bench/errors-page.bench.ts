@@ -12,6 +12,8 @@ import { startTandem } from './tandem-start.js';
 const TOTAL = Number(process.env.BENCH_ERRORS ?? 1_000_000);
 /** Measured runs per variant (odd, so the median is one run); one more run before them warms up. */
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+/** Runs traced afterwards for the renderer's CPU time (tracing slows them, so they are not in the figures). */
+const TRACED_RUNS = 3;
 const CHROMIUM = '/usr/bin/chromium';
 
 /** The page's default list (open errors, every mapping) and the list after choosing the kind "Update conflict". */
@@ -47,7 +49,8 @@ export async function adminErrorsPage(): Promise<string> {
         `first page: ${first.ids.length} of ${first.totalCount}; kind filter: ${filtered.ids.length} of ${filtered.totalCount}`,
       );
       if (first.ids.join() === filtered.ids.join()) throw new Error('the two lists are the same: nothing to measure');
-      const run = () => measureFirstAndFilter(browser, server.url, store.key, first.ids, filtered.ids);
+      const run = (trace = false) =>
+        measureFirstAndFilter(browser, server.url, store.key, first.ids, filtered.ids, trace);
 
       await run(); // warm-up: the server's JIT and statement caches, SQLite's page cache, Chromium's startup
       const uncached: PageRun[] = [];
@@ -59,6 +62,13 @@ export async function adminErrorsPage(): Promise<string> {
       const cached: PageRun[] = [];
       for (let i = 0; i < RUNS; i++) cached.push(await run());
       report('counts cached', cached);
+      const traced: PageRun[] = [];
+      for (let i = 0; i < TRACED_RUNS; i++) traced.push(await run(true));
+      const cpu = (pick: (r: PageRun) => number) => Math.round(quantile(traced.map(pick), 0.5));
+      note(
+        `renderer main-thread CPU (${TRACED_RUNS} traced runs, counts cached): first load ${cpu((r) => r.cpu!.firstMs)} ms, ` +
+          `filter change ${cpu((r) => r.cpu!.filterMs)} ms`,
+      );
 
       await diagnoseQueries(server.url, store.key, store.path, [FIRST_FILTER, KIND_FILTER]);
       const firstMs = uncached.map((r) => r.firstMs);

@@ -29,3 +29,25 @@ function attributes(tag: string): Record<string, string | undefined> {
   for (const [, name, value] of tag.matchAll(/([\w-]+)\s*=\s*"([^"]*)"/g)) attrs[name!.toLowerCase()] = value!;
   return attrs;
 }
+
+interface ManifestChunk {
+  file: string;
+  imports?: string[];
+}
+
+/**
+ * The JavaScript files a lazily loaded module brings with it, from vite's build manifest: its own chunk
+ * and every chunk it imports statically, as `/`-rooted paths like index.html's.
+ */
+export function chunkClosure(manifest: Record<string, ManifestChunk>, sources: string[]): string[] {
+  const files = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk) throw new Error(`${key} is not in the build manifest`);
+    if (files.has(`/${chunk.file}`)) return;
+    files.add(`/${chunk.file}`);
+    for (const imported of chunk.imports ?? []) visit(imported);
+  };
+  for (const source of sources) visit(source);
+  return [...files];
+}

@@ -1,5 +1,6 @@
 import type { Browser, Page, Request } from 'playwright-core';
 import { PROBE_SOURCE, type ProbeResult } from './render-probe.js';
+import { rendererMainCpuMs, TRACE_CATEGORIES } from './trace-cpu.js';
 
 /** Where one measured stretch went: the page's SyncErrors request and the rendering after its answer. */
 export interface Stretch {
@@ -16,6 +17,8 @@ export interface PageRun {
   filterMs: number;
   first: Stretch;
   filter: Stretch;
+  /** With `trace`: the renderer's main-thread CPU time during the first load and during the filter change. */
+  cpu?: { firstMs: number; filterMs: number };
 }
 
 /** The SyncErrors requests of a page, as the browser timed them (epoch ms). */
@@ -42,7 +45,8 @@ async function requestNumber(seen: { sentAt: number; answeredAt: number }[], n: 
 /**
  * One run in a new browser context (empty HTTP cache and storage): open /errors signed in (the key put in
  * sessionStorage before the console's scripts run, where useSession reads it) and wait for `firstIds`;
- * then choose the kind "Update conflict" in the filter with the mouse and wait for `filterIds`.
+ * then choose the kind "Update conflict" in the filter with the mouse and wait for `filterIds`. With
+ * `trace`, Chromium traces both stretches (which slows them: such runs are for the CPU figures only).
  */
 export async function measureFirstAndFilter(
   browser: Browser,
@@ -50,6 +54,7 @@ export async function measureFirstAndFilter(
   key: string,
   firstIds: string[],
   filterIds: string[],
+  trace = false,
 ): Promise<PageRun> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
@@ -63,8 +68,16 @@ export async function measureFirstAndFilter(
     });
     const page = await context.newPage();
     const requests = watchSyncErrorsRequests(page);
-    await page.goto(`${url}/errors`);
-    const first = (await page.evaluate('window.__benchFirst')) as ProbeResult;
+    const traced = async <T>(stretch: () => Promise<T>): Promise<[T, number]> => {
+      if (!trace) return [await stretch(), 0];
+      await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+      const result = await stretch();
+      return [result, rendererMainCpuMs(await browser.stopTracing())];
+    };
+    const [first, firstCpu] = await traced(async () => {
+      await page.goto(`${url}/errors`);
+      return (await page.evaluate('window.__benchFirst')) as ProbeResult;
+    });
     const timeOrigin = (await page.evaluate('performance.timeOrigin')) as number;
     const firstRequest = await requestNumber(requests, 1);
 
@@ -76,8 +89,10 @@ export async function measureFirstAndFilter(
       window.__benchFilter = window.__benchProbe.watch(${JSON.stringify(filterIds)});
       return 0;
     })()`);
-    await option.click();
-    const filter = (await page.evaluate('window.__benchFilter')) as ProbeResult;
+    const [filter, filterCpu] = await traced(async () => {
+      await option.click();
+      return (await page.evaluate('window.__benchFilter')) as ProbeResult;
+    });
     if (filter.inputMs === null) throw new Error('the option was chosen without a mousedown');
     const filterRequest = await requestNumber(requests, 2);
 
@@ -95,6 +110,7 @@ export async function measureFirstAndFilter(
         requestMs: filterRequest.answeredAt - filterRequest.sentAt,
         renderMs: filter.frameMs - at(filterRequest.answeredAt),
       },
+      ...(trace ? { cpu: { firstMs: firstCpu, filterMs: filterCpu } } : {}),
     };
   } finally {
     await context.close();
