@@ -151,10 +151,21 @@ export function enabledActions(
   return new Set(selectedRows.flatMap((row) => row.actions));
 }
 
+/** The error an action failed on, as the API returns it with the failure. */
+export interface FailedError {
+  id: string;
+  kind: SyncErrorKind;
+  localId: string | null;
+  integrationId: string | null;
+  mapping: { id: string; name: string };
+}
+
 export interface ActionFailure {
   errorId: string;
   code: string;
   reason: string;
+  /** Null when the error does not exist (a stale id); absent from answers that did not ask for it. */
+  error?: FailedError | null;
 }
 
 /** What an action did, whichever mutation ran: per-item counts, or why nothing was done. */

@@ -1,3 +1,4 @@
+import { ErrorSummaryFields } from './dashboard';
 import { graphql } from './tada';
 
 export const TableMappingNamesQuery = graphql(`
@@ -51,10 +52,17 @@ export const OpenErrorCountsQuery = graphql(`
   }
 `);
 
+/**
+ * Each failure carries its error (null when it no longer exists), so that the outcome names the records of
+ * every failure, those of pages never loaded (a filter-wide or group action) included.
+ */
 export const ActionResultFields = graphql(`
   fragment ActionResultFields on SyncErrorActionResult {
     requested succeeded failed
-    failures { errorId code reason }
+    failures {
+      errorId code reason
+      error { id kind localId integrationId mapping { id name } }
+    }
     jobs { id }
   }
 `);
@@ -169,3 +177,16 @@ export const SyncErrorDetailQuery = graphql(`
     }
   }
 `);
+
+/**
+ * Errors of the mapping (or of any mapping, `mappingId: null`) were opened or resolved: the errors page
+ * reads itself again (useErrorLive). The dashboard's summary fields, narrowed to one mapping.
+ */
+export const SyncErrorsChangedSubscription = graphql(
+  `
+  subscription SyncErrorsChanged($mappingId: ID) {
+    syncErrorsChanged(mappingId: $mappingId) { ...ErrorSummaryFields }
+  }
+`,
+  [ErrorSummaryFields],
+);
