@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../src/db/orm.js';
 import { loadResolvedMapping, saveTableMapping } from '../src/engine/table-mapping.repository.js';
-import { TableMappingSchema } from '../src/entities/index.js';
+import { FieldMappingSchema, TableMappingSchema } from '../src/entities/index.js';
 import { MappingDefinitionError } from '../src/errors/index.js';
 import { MIGRATIONS } from '../src/migrations/index.js';
 import { DIALECTS, type ScratchDatabase, scratchDatabase } from './support/databases.js';
@@ -50,6 +50,26 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
       ['email', 'BIDIRECTIONAL', true],
       ['city', 'TO_INTEGRATION', false],
     ]);
+  });
+
+  it('keeps the field rows when a save leaves the fields as they were, and replaces them when they change', async () => {
+    db = await scratchDatabase(dialect, 'store');
+    store = await createStore({ url: db.url });
+    const id = await saveTableMapping(store.em(), customers);
+    const fieldRows = async () =>
+      (await store.em().find(FieldMappingSchema, { mappingId: id }, { orderBy: { position: 'asc' } })).map((f) => [
+        f.id,
+        f.localField,
+        f.direction,
+      ]);
+    const first = await fieldRows();
+    await saveTableMapping(store.em(), { ...customers, updateConflictResolution: 'GET_UPDATE_FROM_INTEGRATION' });
+    expect(await fieldRows()).toEqual(first);
+
+    await saveTableMapping(store.em(), { ...customers, fields: customers.fields.slice(0, 2) });
+    const replaced = await fieldRows();
+    expect(replaced.map(([, field]) => field)).toEqual(['name', 'email']);
+    expect(replaced.map(([rowId]) => rowId)).not.toEqual(first.slice(0, 2).map(([rowId]) => rowId));
   });
 
   it('refuses a field direction the mapping cannot take, naming mapping and field, and stores nothing', async () => {

@@ -42,23 +42,26 @@ export async function saveTableMapping(em: EntityManager, input: TableMappingInp
     if (mapping) tx.assign(mapping, values);
     else mapping = tx.create(TableMappingSchema, { ...values, createdAt: now });
     await tx.flush();
-    await tx.nativeDelete(FieldMappingSchema, { mappingId: mapping.id });
-    input.fields.forEach((field, position) => {
-      tx.create(FieldMappingSchema, {
-        mappingId: mapping.id,
-        position,
-        localField: field.local,
-        integrationField: field.integration,
-        direction: field.direction ?? null,
-        constantValue: field.constant === undefined ? null : JSON.stringify(field.constant),
-        transform: field.transform ?? null,
-        enabled: field.enabled ?? true,
-        useForMatch: field.match ?? false,
-        matchPriority: field.matchPriority ?? 0,
-        caseSensitive: field.caseSensitive ?? false,
-        clearValueOnFailedSync: field.clearValueOnFailedSync ?? false,
-      });
-    });
+    const rows = input.fields.map((field, position) => ({
+      mappingId: mapping.id,
+      position,
+      localField: field.local,
+      integrationField: field.integration,
+      direction: field.direction ?? null,
+      constantValue: field.constant === undefined ? null : JSON.stringify(field.constant),
+      transform: field.transform ?? null,
+      enabled: field.enabled ?? true,
+      useForMatch: field.match ?? false,
+      matchPriority: field.matchPriority ?? 0,
+      caseSensitive: field.caseSensitive ?? false,
+      clearValueOnFailedSync: field.clearValueOnFailedSync ?? false,
+    }));
+    // The field list is replaced only when it changed: a restart or a patch of the policies keeps the rows.
+    const stored = await tx.find(FieldMappingSchema, { mappingId: mapping.id }, { orderBy: { position: 'asc' } });
+    if (!sameFieldRows(stored, rows)) {
+      await tx.nativeDelete(FieldMappingSchema, { mappingId: mapping.id });
+      for (const row of rows) tx.create(FieldMappingSchema, row);
+    }
     await tx.flush();
     return mapping.id;
   });
@@ -146,4 +149,14 @@ export function validateMappingInput(input: TableMappingInput): void {
   if (input.scheduleSeconds !== undefined && input.scheduleSeconds < 0) {
     throw new MappingDefinitionError(input.name, null, 'scheduleSeconds must not be negative');
   }
+}
+
+type FieldRow = Omit<FieldMapping, 'id'>;
+
+function sameFieldRows(stored: readonly FieldMapping[], wanted: readonly FieldRow[]): boolean {
+  if (stored.length !== wanted.length) return false;
+  return wanted.every((row, index) => {
+    const current = stored[index] as unknown as Record<string, unknown>;
+    return Object.entries(row).every(([key, value]) => current[key] === value);
+  });
 }
