@@ -549,4 +549,254 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     expect(await page.getByTestId('retry-all').count()).toBe(0);
     await page.close();
   });
+
+  interface StoredError {
+    id: number;
+    status: string;
+    kind: string;
+    coupling_id: number | null;
+    local_id: string | null;
+    integration_id: string | null;
+  }
+
+  /** Every error of the customers mapping, as the store holds it. */
+  function customerErrors(): StoredError[] {
+    return readStore(
+      (db) =>
+        db
+          .prepare(
+            'select id, status, kind, coupling_id, local_id, integration_id from sync_error where mapping_id = ? order by id',
+          )
+          .all(databaseId(mappingIds.customers!)) as StoredError[],
+    ).map((row) => ({
+      // Plain values only: libsql's rows carry statement timings that would break equality checks.
+      id: Number(row.id),
+      status: row.status,
+      kind: row.kind,
+      coupling_id: row.coupling_id === null ? null : Number(row.coupling_id),
+      local_id: row.local_id,
+      integration_id: row.integration_id,
+    }));
+  }
+
+  /**
+   * New errors, made for real: customers edited in the ERP whose account someone deletes in the CRM, then a
+   * job of the customers mapping run through the API. Returns the errors that job opened for them.
+   */
+  async function deleteAccounts(count: number): Promise<StoredError[]> {
+    const customersId = databaseId(mappingIds.customers!);
+    const picked = readStore(
+      (db) =>
+        db
+          .prepare(
+            `select c.id, c.local_id, c.integration_id from coupling c
+             where c.mapping_id = ? and c.state = 'COUPLED' and c.parked = 0 and c.retry_requested = 0
+               and c.local_id is not null and c.integration_id is not null
+               and not exists (select 1 from sync_error e where e.coupling_id = c.id)
+             order by c.id desc limit ?`,
+          )
+          .all(customersId, count) as { id: number; local_id: string; integration_id: string }[],
+    );
+    expect(picked).toHaveLength(count);
+    withDemoApp('erp', (erp) => {
+      const edit = erp.prepare('update customer set phone = ?, modified_at = ? where id = ?');
+      for (const c of picked) edit.run('+47 22 00 00 02', new Date().toISOString(), Number(c.local_id));
+    });
+    withDemoApp('crm', (crm) => {
+      const remove = crm.prepare('delete from account where accountid = ?');
+      for (const c of picked) remove.run(c.integration_id);
+    });
+    const run = await gql<{ runSync: { job?: { id: string } } }>(
+      'mutation($m: ID!) { runSync(mappingId: $m) { ... on RunSyncPayload { job { id } } } }',
+      { m: mappingIds.customers },
+    );
+    expect(run.runSync.job?.id).toBeTruthy();
+    await idle();
+    const couplings = new Set(picked.map((c) => Number(c.id)));
+    const opened = customerErrors().filter(
+      (e) => e.status === 'OPEN' && e.kind === 'INTEGRATION_RECORD_DELETED' && couplings.has(e.coupling_id!),
+    );
+    expect(opened).toHaveLength(count);
+    return opened;
+  }
+
+  const sortedIds = (ids: readonly string[]) => ids.map(databaseId).sort((a, b) => a - b);
+
+  /** Counts the page's reads of its list (HTTP; the subscription runs over the WebSocket). */
+  function countListReads(page: Page): { count: number } {
+    const reads = { count: 0 };
+    page.on('request', (request) => {
+      if (/query SyncErrors\(/.test(request.postData() ?? '')) reads.count++;
+    });
+    return reads;
+  }
+
+  it('follows new errors live: a job opens them and they appear on the filtered page without a reload', async () => {
+    const filter = `mapping=${encodeURIComponent(mappingIds.customers!)}&kind=INTEGRATION_RECORD_DELETED&status=ALL`;
+    const deletions = () => customerErrors().filter((e) => e.kind === 'INTEGRATION_RECORD_DELETED');
+    const before = deletions();
+    // The group restored above: resolved rows the filter still shows, which must stay as they are.
+    expect(before.length).toBeGreaterThanOrEqual(DELETIONS);
+
+    const page = await signIn(api.adminKey, `/errors?${filter}`);
+    await page.getByTestId('sync-error-row').first().waitFor();
+    expect(sortedIds(await rowIds(page))).toEqual(before.map((e) => e.id));
+    await page.evaluate(() => Object.assign(window, { stayedOpen: true }));
+    const url = page.url();
+
+    const opened = await deleteAccounts(2);
+    // The demo's simulated users delete accounts too: the job may have opened more than these two.
+    const expected = deletions().map((e) => e.id);
+    for (const error of [...before, ...opened]) expect(expected).toContain(error.id);
+    // No reload, no click: the page reads itself again once the job's changes have settled.
+    await expect.poll(async () => sortedIds(await rowIds(page)), { timeout: 30_000 }).toEqual(expected);
+    await expect.poll(() => page.getByTestId('total-count').textContent()).toBe(`${expected.length} errors match`);
+    // Newest first: the errors opened by the job lead, each with the records the store names.
+    const shown = await rowIds(page);
+    const fresh = expected.length - before.length;
+    expect(sortedIds(shown.slice(0, fresh))).toEqual(expected.filter((id) => !before.some((e) => e.id === id)));
+    for (const error of opened) {
+      const row = page.locator(`[data-testid="sync-error-row"][data-id="${globalId('SyncError', error.id)}"]`);
+      expect(await row.textContent()).toContain(error.local_id!);
+    }
+    expect(page.url()).toBe(url);
+    expect(await page.getByTestId('errors-changed').count()).toBe(0);
+    expect(await page.evaluate(() => (window as { stayedOpen?: boolean }).stayedOpen)).toBe(true);
+    // What was listed before is untouched in the store.
+    const after = deletions();
+    for (const error of before) expect(after.find((e) => e.id === error.id)).toEqual(error);
+    await page.close();
+  });
+
+  it('with a row selected, a change only shows "Errors changed": the rows stay until Refresh', async () => {
+    const filter = `mapping=${encodeURIComponent(mappingIds.customers!)}&kind=INTEGRATION_RECORD_DELETED`;
+    const open = () => customerErrors().filter((e) => e.status === 'OPEN' && e.kind === 'INTEGRATION_RECORD_DELETED');
+    const before = open();
+    expect(before.length).toBeGreaterThan(0);
+
+    const page = await signIn(api.adminKey, `/errors?${filter}`);
+    await page.getByTestId('sync-error-row').first().waitFor();
+    const listed = await rowIds(page);
+    expect(sortedIds(listed)).toEqual(before.map((e) => e.id));
+    await page.evaluate(() => Object.assign(window, { stayedOpen: true }));
+    const picked = listed[0]!;
+    await page.locator(`[data-testid="sync-error-row"][data-id="${picked}"] .n-checkbox`).click();
+    await page.waitForURL((url) => url.searchParams.get('selected') === picked);
+    const reads = countListReads(page);
+
+    const first = await deleteAccounts(1);
+    await page.getByTestId('errors-changed').waitFor();
+    expect(await page.getByTestId('errors-changed').textContent()).toContain('Errors changed');
+    // More changes while the user is busy: still only the notice, the same rows, no read of the list.
+    const second = await deleteAccounts(1);
+    expect(await page.getByTestId('errors-changed').count()).toBe(1);
+    expect(await rowIds(page)).toEqual(listed);
+    expect(await checkedIds(page)).toEqual([picked]);
+    expect(reads.count).toBe(0);
+
+    // Refresh by keyboard: a real button, reachable and pressed with Enter.
+    await page.getByTestId('errors-refresh').focus();
+    await page.keyboard.press('Enter');
+    // What the store holds open now (the demo's simulated users may have deleted accounts too).
+    const expected = open().map((e) => e.id);
+    for (const error of [...before, ...first, ...second]) expect(expected).toContain(error.id);
+    await expect.poll(async () => sortedIds(await rowIds(page)), { timeout: 15_000 }).toEqual(expected);
+    await expect.poll(() => page.getByTestId('errors-changed').count()).toBe(0);
+    expect(reads.count).toBeGreaterThan(0);
+    // The selection stayed (its row is still listed), and the page was never reloaded.
+    expect(await checkedIds(page)).toEqual([picked]);
+    expect(new URL(page.url()).searchParams.get('selected')).toBe(picked);
+    expect(await page.evaluate(() => (window as { stayedOpen?: boolean }).stayedOpen)).toBe(true);
+    // Looking is not acting: the errors listed before are as they were.
+    const after = customerErrors();
+    for (const error of before) expect(after.find((e) => e.id === error.id)).toEqual(error);
+    await page.close();
+  });
+
+  it('Restore records over a filter names every refused item, from every page, with its records and log links', async () => {
+    const all = customerErrors();
+    const open = all.filter((e) => e.status === 'OPEN');
+    const restorable = open.filter((e) => e.kind === 'INTEGRATION_RECORD_DELETED' || e.kind === 'LOCAL_RECORD_DELETED');
+    const refused = open.filter((e) => !restorable.includes(e));
+    expect(restorable.length).toBeGreaterThan(0);
+    // More than a page of refusals: some of them are on pages the browser never loaded.
+    expect(refused.length).toBeGreaterThan(50);
+
+    const page = await signIn(api.adminKey, `/errors?mapping=${encodeURIComponent(mappingIds.customers!)}`);
+    await page.getByTestId('sync-error-row').first().waitFor();
+    await expect.poll(() => page.getByTestId('total-count').textContent()).toBe(`${open.length} errors match`);
+    const firstPage = new Set(await rowIds(page));
+    await page.locator('.n-data-table-th .n-checkbox').click();
+    await page.getByTestId('select-all-matching').click();
+    await page.waitForURL((url) => url.searchParams.get('selected') === 'all');
+    await page.getByTestId('action-RESTORE_RECORDS').click();
+    await page.getByTestId('action-confirm').click();
+    await expect
+      .poll(() => page.getByTestId('outcome-counts').textContent(), { timeout: 30_000 })
+      .toContain(`${restorable.length} records succeeded, ${refused.length} records failed`);
+
+    // One line per refused error, named by its error (mapping, kind, records), whichever page it was on.
+    const lines = page.getByTestId('outcome-failure');
+    expect(await lines.count()).toBe(refused.length);
+    const named = await lines.evaluateAll((rows) =>
+      rows.map((row) => ({
+        id: row.getAttribute('data-id') ?? '',
+        title: row.querySelector('[data-testid="failure-title"]')?.textContent?.trim() ?? '',
+        local: row.querySelector('[data-testid="failure-record-LOCAL"]')?.getAttribute('href') ?? null,
+        integration: row.querySelector('[data-testid="failure-record-INTEGRATION"]')?.getAttribute('href') ?? null,
+        text: row.textContent ?? '',
+      })),
+    );
+    expect(sortedIds(named.map((line) => line.id))).toEqual(refused.map((e) => e.id).sort((a, b) => a - b));
+    const kindNames: Record<string, string> = { UPDATE_CONFLICT: 'Update conflict', WRITE_FAILED: 'Write failed' };
+    const logLink = (href: string | null) => {
+      const url = new URL(href ?? '', api.url);
+      return { path: url.pathname, query: Object.fromEntries(url.searchParams) };
+    };
+    const logOf = (side: string, record: string | null) => ({
+      path: '/log',
+      query: { mapping: mappingIds.customers, side, record },
+    });
+    for (const line of named) {
+      const error = refused.find((e) => e.id === databaseId(line.id))!;
+      expect(line.title).toBe(`customers · ${kindNames[error.kind] ?? error.kind}`);
+      expect(logLink(line.local)).toEqual(logOf('LOCAL', error.local_id));
+      expect(logLink(line.integration)).toEqual(logOf('INTEGRATION', error.integration_id));
+      expect(line.text).toContain('ACTION_NOT_APPLICABLE');
+      // Never the raw Node id where the error is known.
+      expect(line.text).not.toContain(line.id);
+    }
+    const offPage = named.filter((line) => !firstPage.has(line.id));
+    expect(offPage.length).toBeGreaterThan(0);
+
+    // A record link opens that record's sync log.
+    const link = page.locator(
+      `[data-testid="outcome-failure"][data-id="${offPage[0]!.id}"] [data-testid="failure-record-LOCAL"]`,
+    );
+    await link.click();
+    await page.waitForURL((url) => url.pathname === '/log');
+    const error = refused.find((e) => e.id === databaseId(offPage[0]!.id))!;
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({
+      mapping: mappingIds.customers,
+      side: 'LOCAL',
+      record: error.local_id,
+    });
+
+    // In the store: the deletions restored and resolved, every refused error exactly as it was.
+    const after = customerErrors();
+    for (const error of all) {
+      const now = after.find((e) => e.id === error.id)!;
+      if (restorable.includes(error)) expect(now.status).toBe('RESOLVED');
+      else expect(now).toEqual(error);
+    }
+    withDemoApp('crm', (crm) => {
+      for (const error of restorable) {
+        const found = crm.prepare('select count(*) as n from account where erp_id = ?').get(error.local_id) as {
+          n: number;
+        };
+        expect(Number(found.n)).toBe(1);
+      }
+    });
+    await page.close();
+  });
 });
