@@ -122,7 +122,8 @@ function report(label: string, runs: PageRun[]): void {
       )})`,
   );
   note(
-    `  first load: SyncErrors request sent at ${median((r) => r.first.requestSentMs)} ms, answered in ` +
+    `  first load: last script arrived at ${median((r) => r.scriptsLoadedMs)} ms, ` +
+      `SyncErrors request sent at ${median((r) => r.first.requestSentMs)} ms, answered in ` +
       `${median((r) => r.first.requestMs)} ms, rows painted ${median((r) => r.first.renderMs)} ms after the answer`,
   );
   note(

@@ -14,6 +14,8 @@ export interface Stretch {
 
 export interface PageRun {
   firstMs: number;
+  /** When the last JavaScript file of the first load had arrived (ms after navigation). */
+  scriptsLoadedMs: number;
   filterMs: number;
   first: Stretch;
   filter: Stretch;
@@ -79,6 +81,9 @@ export async function measureFirstAndFilter(
       return (await page.evaluate('window.__benchFirst')) as ProbeResult;
     });
     const timeOrigin = (await page.evaluate('performance.timeOrigin')) as number;
+    const scriptsLoadedMs = (await page.evaluate(
+      `Math.max(...performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.js')).map((e) => e.responseEnd))`,
+    )) as number;
     const firstRequest = await requestNumber(requests, 1);
 
     await page.getByTestId('filter-kind').click();
@@ -99,6 +104,7 @@ export async function measureFirstAndFilter(
     const at = (epochMs: number) => epochMs - timeOrigin;
     return {
       firstMs: first.frameMs,
+      scriptsLoadedMs,
       filterMs: filter.frameMs - filter.inputMs,
       first: {
         requestSentMs: at(firstRequest.sentAt),
