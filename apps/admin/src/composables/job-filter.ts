@@ -1,3 +1,4 @@
+import { type Paging, pagingFromQuery, queryFromPaging } from './error-paging';
 import type { Job } from './sync-jobs';
 
 export type JobStatus = Job['status'];
@@ -11,12 +12,13 @@ export const JOB_STATUSES = [
   'CANCELLED',
 ] as const satisfies readonly JobStatus[];
 
-/** The jobs page's view, all of it in the URL (`/jobs?mapping=…&status=FAILED,PARTIAL&after=…`). */
-export interface JobFilterState {
+/**
+ * The jobs page's view, all of it in the URL (`/jobs?mapping=…&status=FAILED,PARTIAL&after=…&back=…&page=…`):
+ * the filter and the keyset page with the cursors that lead back (Previous).
+ */
+export interface JobFilterState extends Paging {
   mappingId: string | null;
   statuses: JobStatus[];
-  /** Keyset cursor of the page shown; null: the first page. */
-  after: string | null;
 }
 
 type QueryValue = string | null | (string | null)[] | undefined;
@@ -31,15 +33,14 @@ export function jobFilterFromQuery(query: Record<string, QueryValue>): JobFilter
   const statuses = (single(query.status) ?? '')
     .split(',')
     .filter((status): status is JobStatus => (JOB_STATUSES as readonly string[]).includes(status));
-  return { mappingId: single(query.mapping), statuses: [...new Set(statuses)], after: single(query.after) };
+  return { mappingId: single(query.mapping), statuses: [...new Set(statuses)], ...pagingFromQuery(query) };
 }
 
 export function queryFromJobFilter(state: JobFilterState): Record<string, string> {
   const query: Record<string, string> = {};
   if (state.mappingId) query.mapping = state.mappingId;
   if (state.statuses.length > 0) query.status = state.statuses.join(',');
-  if (state.after) query.after = state.after;
-  return query;
+  return { ...query, ...queryFromPaging(state) };
 }
 
 export function matchesJobFilter(job: Job, state: JobFilterState): boolean {

@@ -1,5 +1,6 @@
 import type { RouteLocationRaw } from 'vue-router';
 import { DEFAULT_FILTER, queryFromFilter } from './error-filter';
+import { FIRST_PAGE } from './error-paging';
 import { queryFromJobFilter } from './job-filter';
 
 // Built by the errors and jobs pages' own URL encoders, so that a link from here opens exactly the view
@@ -12,5 +13,5 @@ export function mappingErrorsLink(mappingId: string): RouteLocationRaw {
 
 /** The jobs page narrowed to one mapping. */
 export function mappingJobsLink(mappingId: string): RouteLocationRaw {
-  return { name: 'jobs', query: queryFromJobFilter({ mappingId, statuses: [], after: null }) };
+  return { name: 'jobs', query: queryFromJobFilter({ mappingId, statuses: [], ...FIRST_PAGE }) };
 }

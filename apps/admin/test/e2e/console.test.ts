@@ -157,7 +157,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     await page.getByRole('link', { name: 'Sync jobs' }).click();
     await page.waitForURL(`${api.url}/jobs`);
     await page.getByTestId('sync-job-row').first().waitFor();
-    await expect.poll(() => page.getByTestId('jobs-total').textContent()).toMatch(/[1-9]/);
+    await expect.poll(() => page.getByTestId('total-count').textContent()).toMatch(/[1-9]/);
     // Run now through the UI: the queued job arrives by subscription, without a reload.
     await page.getByTestId('run-now-customers').click();
     const { syncJobs } = await waitFor('the job run from the UI', async () => {

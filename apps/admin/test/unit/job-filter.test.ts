@@ -31,13 +31,25 @@ function job(id: string, change: Partial<Job> = {}): Job {
   };
 }
 
-const ALL = { mappingId: null, statuses: [], after: null };
+const ALL = { mappingId: null, statuses: [], after: null, back: [], page: 1 };
 
 describe('jobs filter in the URL', () => {
-  it('round-trips mapping, statuses and cursor; drops unknown statuses', () => {
-    const state = jobFilterFromQuery({ mapping: 'm1', status: 'FAILED,BOGUS,PARTIAL,FAILED', after: 'c1' });
-    expect(state).toEqual({ mappingId: 'm1', statuses: ['FAILED', 'PARTIAL'], after: 'c1' });
-    expect(queryFromJobFilter(state)).toEqual({ mapping: 'm1', status: 'FAILED,PARTIAL', after: 'c1' });
+  it('round-trips mapping, statuses and the page with its way back; drops unknown statuses', () => {
+    const state = jobFilterFromQuery({
+      mapping: 'm1',
+      status: 'FAILED,BOGUS,PARTIAL,FAILED',
+      after: 'c2',
+      back: 'c1',
+      page: '3',
+    });
+    expect(state).toEqual({ mappingId: 'm1', statuses: ['FAILED', 'PARTIAL'], after: 'c2', back: ['c1'], page: 3 });
+    expect(queryFromJobFilter(state)).toEqual({
+      mapping: 'm1',
+      status: 'FAILED,PARTIAL',
+      after: 'c2',
+      back: 'c1',
+      page: '3',
+    });
     expect(queryFromJobFilter(ALL)).toEqual({});
   });
 
