@@ -8,6 +8,7 @@ import { ALL_ENTITIES } from '../entities/index.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { type StoreSqlAccess, storeSqlAccess } from './store-sql.js';
+import { WRITER_AUTOCHECKPOINT_PAGES, walCheckpointer } from './wal-checkpointer.js';
 
 export type StoreDialect = 'sqlite' | 'postgresql';
 
@@ -42,6 +43,7 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
     migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
   };
   let orm: MikroORM;
+  let checkpointed: string | null = null;
   if (parsed.dialect === 'sqlite') {
     if (parsed.path !== ':memory:') mkdirSync(dirname(parsed.path), { recursive: true });
     orm = (await LibSqlOrm.init({ ...common, dbName: parsed.path })) as unknown as MikroORM;
@@ -53,6 +55,11 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
     await connection.execute('pragma synchronous = NORMAL');
     // A job updates couplings scattered over a large table: a 32 MB page cache keeps their pages at hand.
     await connection.execute('pragma cache_size = -32768');
+    // Checkpoints run on a background thread (wal-checkpointer.ts), not inside a job's commits.
+    if (parsed.path !== ':memory:') {
+      await connection.execute(`pragma wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
+      checkpointed = parsed.path;
+    }
   } else {
     orm = (await PostgreSqlOrm.init({
       ...common,
@@ -61,11 +68,15 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
     })) as unknown as MikroORM;
   }
   if (options.migrate ?? true) await orm.getMigrator().up();
+  if (checkpointed) walCheckpointer.watch(checkpointed);
   return {
     orm,
     dialect: parsed.dialect,
     em: () => orm.em.fork() as EntityManager,
     sql: storeSqlAccess((orm.em as EntityManager).getKnex(), parsed.dialect),
-    close: () => orm.close(true),
+    close: async () => {
+      await orm.close(true);
+      if (checkpointed) await walCheckpointer.unwatch(checkpointed);
+    },
   };
 }

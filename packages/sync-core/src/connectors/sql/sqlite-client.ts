@@ -1,4 +1,5 @@
 import Database from 'libsql';
+import { WRITER_AUTOCHECKPOINT_PAGES, walCheckpointer } from '../../db/wal-checkpointer.js';
 import { TransientConnectorError } from '../connector.js';
 import type { SqlClient, SqlRow, SqlTransaction } from './sql-client.js';
 
@@ -22,6 +23,7 @@ export class SqliteClient implements SqlClient {
   /** Nesting depth of open savepoints; names repeat by depth so that their statements are cached too. */
   private savepointDepth = 0;
   private readonly statements = new Map<string, LibsqlStatement>();
+  private checkpointed: string | null = null;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -30,6 +32,12 @@ export class SqliteClient implements SqlClient {
     this.db.prepare(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`).all([]);
     // Updates land on records scattered over the table: a 16 MB page cache (for this connection) helps.
     this.db.prepare('pragma cache_size = -16384').all([]);
+    // Our writes' checkpoints run on a background thread (db/wal-checkpointer.ts), not in our commits.
+    if (path !== ':memory:' && path !== '') {
+      this.db.prepare(`pragma wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`).all([]);
+      this.checkpointed = path;
+      walCheckpointer.watch(path);
+    }
   }
 
   query<T extends SqlRow = SqlRow>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -68,6 +76,8 @@ export class SqliteClient implements SqlClient {
     await this.queue.catch(() => undefined);
     this.statements.clear();
     this.db.close();
+    if (this.checkpointed) await walCheckpointer.unwatch(this.checkpointed);
+    this.checkpointed = null;
   }
 
   private async savepoint<T>(fn: () => Promise<T>): Promise<T> {
