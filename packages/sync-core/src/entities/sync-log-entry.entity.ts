@@ -26,7 +26,6 @@ export const SyncLogEntrySchema = defineEntity({
     { name: 'sync_log_local_idx', properties: ['mappingId', 'localId', 'id'] },
     { name: 'sync_log_integration_idx', properties: ['mappingId', 'integrationId', 'id'] },
     { name: 'sync_log_job_idx', properties: ['jobId', 'id'] },
-    { name: 'sync_log_occurred_idx', properties: ['occurredAt'] },
   ],
 });
 export type SyncLogEntry = InferEntity<typeof SyncLogEntrySchema>;

@@ -3,6 +3,7 @@ import { Migration20261126010000_api_keys } from './Migration20261126010000_api_
 import { Migration20261126020000_coupling_attention_index } from './Migration20261126020000_coupling_attention_index.js';
 import { Migration20261126030000_error_message_pattern } from './Migration20261126030000_error_message_pattern.js';
 import { Migration20261126040000_job_history_indexes } from './Migration20261126040000_job_history_indexes.js';
+import { Migration20261126050000_log_retention_by_id } from './Migration20261126050000_log_retention_by_id.js';
 
 /** Every migration in order. Listed by hand so that the build output needs no folder scan. */
 export const MIGRATIONS = [
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   },
   { name: 'Migration20261126030000_error_message_pattern', class: Migration20261126030000_error_message_pattern },
   { name: 'Migration20261126040000_job_history_indexes', class: Migration20261126040000_job_history_indexes },
+  { name: 'Migration20261126050000_log_retention_by_id', class: Migration20261126050000_log_retention_by_id },
 ];

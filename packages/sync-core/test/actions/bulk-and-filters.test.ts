@@ -126,10 +126,23 @@ describe.each(DIALECTS)('bulk actions, filters and retention on %s', (dialect) =
     await em.nativeUpdate(SyncLogEntrySchema, {}, { occurredAt: old });
     await em.nativeUpdate(SyncErrorSchema, {}, { resolvedAt: old, occurredAt: old });
     await em.nativeUpdate(SyncJobSchema, {}, { finishedAt: old, status: 'SUCCEEDED' });
+    await fx.erp.run('insert into customer (name, email, city, modified_at) values (?, ?, ?, ?)', [
+      'Eve',
+      'eve@example.com',
+      'Oslo',
+      fx.stamp('erp'),
+    ]);
     const recent = await fx.sync();
+    const before = await fx.store.em().count(SyncLogEntrySchema, {});
+    const recentEntries = await fx.store.em().count(SyncLogEntrySchema, { occurredAt: { $gte: old + 86_400_000 } });
+    expect(recentEntries).toBeGreaterThan(0);
     const result = await deleteSyncEntriesOlderThan(fx, 30);
     expect(result.errors).toBe(1);
     expect(result.logEntries).toBeGreaterThan(4);
+    // Exactly the old entries went; every entry of the recent job is still there.
+    expect(result.logEntries).toBe(before - recentEntries);
+    expect(await fx.store.em().count(SyncLogEntrySchema, {})).toBe(recentEntries);
+    expect(await fx.store.em().count(SyncLogEntrySchema, { occurredAt: { $lt: old + 86_400_000 } })).toBe(0);
     const jobs = await fx.store.em().find(SyncJobSchema, {});
     // Kept: the recent job, and the old job that the open errors point to.
     expect(jobs.map((j) => j.id)).toContain(recent.jobId);
