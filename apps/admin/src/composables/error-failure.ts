@@ -14,7 +14,10 @@ export interface FailedRecord {
 /** A failure as the action's result lists it: what it is about, and why. */
 export interface NamedFailure {
   errorId: string;
-  /** "customers · Update conflict", or, when the API no longer knows the error, its row label or id. */
+  /**
+   * "customers · Update conflict · 1042", as the page labels its rows; when the API no longer knows the
+   * error, its row label if the page showed it, else its id.
+   */
   title: string;
   records: FailedRecord[];
   code: string;
@@ -40,5 +43,6 @@ export function nameFailure(failure: ActionFailure, labels: ReadonlyMap<string, 
   const records: FailedRecord[] = [];
   if (error.localId !== null) records.push(record(error.mapping.id, 'LOCAL', error.localId));
   if (error.integrationId !== null) records.push(record(error.mapping.id, 'INTEGRATION', error.integrationId));
-  return { errorId, title: `${error.mapping.name} · ${kindLabel(error.kind)}`, records, code, reason };
+  const title = `${error.mapping.name} · ${kindLabel(error.kind)} · ${error.localId ?? error.integrationId ?? errorId}`;
+  return { errorId, title, records, code, reason };
 }

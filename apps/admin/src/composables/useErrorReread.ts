@@ -1,5 +1,5 @@
 import type { UseQueryResponse } from '@urql/vue';
-import { computed, type Ref, ref, watch } from 'vue';
+import { type ComputedRef, computed, type Ref, ref, watch } from 'vue';
 import type { Reread } from './error-live';
 
 /**
@@ -31,4 +31,17 @@ export function useErrorReread(
     },
   );
   return { loading: computed(() => query.fetching.value && !quiet.value) };
+}
+
+/**
+ * A query's variables that keep their identity while their value stays the same. urql runs a query again
+ * whenever its variables object changes, and with `cache-and-network` that is a network read: the page's
+ * state is rebuilt from the URL at every change (ticking a row, opening the detail panel), which would
+ * otherwise re-read the list and move rows under the user's hands, changes waiting for Refresh included.
+ */
+export function stableVariables<T>(read: () => T): ComputedRef<T> {
+  return computed((previous: T | undefined) => {
+    const next = read();
+    return previous !== undefined && JSON.stringify(previous) === JSON.stringify(next) ? previous : next;
+  });
 }

@@ -16,7 +16,7 @@ describe('naming the failed items of an action', () => {
     );
     expect(named).toEqual({
       errorId: 'U3luY0Vycm9yOjc=',
-      title: 'customers · Update conflict',
+      title: 'customers · Update conflict · 42',
       code: 'ACTION_NOT_APPLICABLE',
       reason: 'restore applies to deletions',
       records: [
@@ -44,7 +44,7 @@ describe('naming the failed items of an action', () => {
       },
       new Map([['e1', 'row label']]),
     );
-    expect(named.title).toBe('customers · Deleted in integration');
+    expect(named.title).toBe('customers · Deleted in integration · 7');
     expect(named.records.map((record) => record.label)).toEqual(['local 7']);
   });
 
