@@ -36,12 +36,17 @@ function watchSyncErrorsRequests(page: Page): { sentAt: number; answeredAt: numb
   return seen;
 }
 
-async function requestNumber(seen: { sentAt: number; answeredAt: number }[], n: number) {
-  for (let waited = 0; seen.length < n; waited += 10) {
-    if (waited > 5_000) throw new Error(`the page sent ${seen.length} SyncErrors requests, expected ${n}`);
+/**
+ * The first SyncErrors request sent at or after `fromEpochMs`. A first load may send two (the route's
+ * prefetch, then the page's cache-and-network refresh), so requests are told apart by time, not number.
+ */
+async function requestSince(seen: { sentAt: number; answeredAt: number }[], fromEpochMs: number) {
+  for (let waited = 0; ; waited += 10) {
+    const request = seen.find((candidate) => candidate.sentAt >= fromEpochMs);
+    if (request) return request;
+    if (waited > 5_000) throw new Error(`no SyncErrors request was sent after ${fromEpochMs}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  return seen[n - 1]!;
 }
 
 /**
@@ -84,7 +89,7 @@ export async function measureFirstAndFilter(
     const scriptsLoadedMs = (await page.evaluate(
       `Math.max(...performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.js')).map((e) => e.responseEnd))`,
     )) as number;
-    const firstRequest = await requestNumber(requests, 1);
+    const firstRequest = await requestSince(requests, timeOrigin);
 
     await page.getByTestId('filter-kind').click();
     const option = page.locator('.n-base-select-option', { hasText: 'Update conflict' });
@@ -99,7 +104,7 @@ export async function measureFirstAndFilter(
       return (await page.evaluate('window.__benchFilter')) as ProbeResult;
     });
     if (filter.inputMs === null) throw new Error('the option was chosen without a mousedown');
-    const filterRequest = await requestNumber(requests, 2);
+    const filterRequest = await requestSince(requests, timeOrigin + filter.inputMs);
 
     const at = (epochMs: number) => epochMs - timeOrigin;
     return {

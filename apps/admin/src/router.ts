@@ -1,4 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router';
+import { prefetchErrorList } from './composables/error-page-queries';
 import { useSession } from './composables/useSession';
 
 declare module 'vue-router' {
@@ -29,6 +30,8 @@ export const router = createRouter({
           name: 'errors',
           component: () => import('./pages/SyncErrorsPage.vue'),
           meta: { title: 'Coupled Data Synchronization Errors' },
+          // The list's request leaves while the page's chunks load, not after they ran.
+          beforeEnter: (to) => prefetchErrorList(useSession().apiClient.value, to.query),
         },
         {
           path: 'jobs',

@@ -11,7 +11,6 @@ export const TableMappingNamesQuery = graphql(`
 export const SyncErrorsQuery = graphql(`
   query SyncErrors($filter: SyncErrorFilter, $first: Int, $after: String) {
     syncErrors(filter: $filter, first: $first, after: $after) {
-      totalCount
       pageInfo { hasNextPage endCursor }
       edges {
         node {
@@ -20,6 +19,16 @@ export const SyncErrorsQuery = graphql(`
         }
       }
     }
+  }
+`);
+
+/**
+ * How many errors match: asked apart from the page's rows, so that the rows show as soon as they are read
+ * (an index seek) while the count, which reads every matching entry once the store has changed, follows.
+ */
+export const SyncErrorCountQuery = graphql(`
+  query SyncErrorCount($filter: SyncErrorFilter) {
+    syncErrors(filter: $filter, first: 0) { totalCount }
   }
 `);
 

@@ -257,7 +257,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     await row.waitFor();
     const errorId = await row.getAttribute('data-id');
     expect(errorId).toBeTruthy();
-    await row.locator('.n-checkbox').click();
+    await row.getByTestId('select-row').click();
     await page.getByTestId('selection-bar').waitFor();
     await page.waitForTimeout(500); // Naive UI's colour transitions, so the picture shows the enabled toolbar
     await page.screenshot({ path: join(IMAGES, 'errors.png') });
@@ -354,7 +354,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     await page.getByTestId('sync-error-row').first().waitFor();
     await expect.poll(() => page.getByTestId('viewer-role').textContent()).toBe('VIEWER');
     expect(await page.locator('[data-testid^="action-"]').count()).toBe(0);
-    expect(await page.locator('[data-testid="sync-error-row"] .n-checkbox').count()).toBe(0);
+    expect(await page.locator('[data-testid="sync-error-row"] [data-testid="select-row"]').count()).toBe(0);
     // Nor run buttons on the jobs page, nor a Synchronize in the detail panel.
     await page.getByTestId('sync-error-row').first().getByTestId('open-detail').click();
     await page.getByTestId('detail-message').waitFor();

@@ -317,7 +317,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
 
   async function checkedIds(page: Page): Promise<string[]> {
     return page
-      .locator('[data-testid="sync-error-row"]:has(.n-checkbox--checked)')
+      .locator('[data-testid="sync-error-row"]:has([data-testid="select-row"]:checked)')
       .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-id') ?? ''));
   }
 
@@ -325,7 +325,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     const page = await signIn(api.adminKey, '/errors?kind=UPDATE_CONFLICT');
     await page.getByTestId('sync-error-row').nth(2).waitFor();
     const ids = (await rowIds(page)).slice(1, 3);
-    for (const id of ids) await page.locator(`[data-testid="sync-error-row"][data-id="${id}"] .n-checkbox`).click();
+    for (const id of ids)
+      await page.locator(`[data-testid="sync-error-row"][data-id="${id}"] [data-testid="select-row"]`).click();
     await page.waitForURL((url) => url.searchParams.get('selected') === ids.join(','));
     expect(await page.getByTestId('selection-bar').textContent()).toContain('2 errors selected on this page');
 
@@ -345,7 +346,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     await other.close();
 
     // "All N matching": in the URL too.
-    await page.locator('.n-data-table-th .n-checkbox').click();
+    await page.locator('[data-testid="select-page"]').click();
     await page.getByTestId('select-all-matching').click();
     await page.waitForURL((url) => url.searchParams.get('selected') === 'all');
     await page.reload();
@@ -680,7 +681,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     expect(sortedIds(listed)).toEqual(before.map((e) => e.id));
     await page.evaluate(() => Object.assign(window, { stayedOpen: true }));
     const picked = listed[0]!;
-    await page.locator(`[data-testid="sync-error-row"][data-id="${picked}"] .n-checkbox`).click();
+    await page.locator(`[data-testid="sync-error-row"][data-id="${picked}"] [data-testid="select-row"]`).click();
     await page.waitForURL((url) => url.searchParams.get('selected') === picked);
     const reads = countListReads(page);
 
@@ -692,12 +693,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     expect(await page.getByTestId('errors-changed').count()).toBe(1);
     // Ticking another row (a new URL) reads nothing either: the rows stay under the user's hands.
     const also = listed[1]!;
-    await page.locator(`[data-testid="sync-error-row"][data-id="${also}"] .n-checkbox`).click();
+    await page.locator(`[data-testid="sync-error-row"][data-id="${also}"] [data-testid="select-row"]`).click();
     await page.waitForURL((url) => url.searchParams.get('selected') === `${picked},${also}`);
     await expect.poll(() => checkedIds(page)).toEqual([picked, also]);
     expect(await rowIds(page)).toEqual(listed);
     expect(reads.count).toBe(0);
-    await page.locator(`[data-testid="sync-error-row"][data-id="${also}"] .n-checkbox`).click();
+    await page.locator(`[data-testid="sync-error-row"][data-id="${also}"] [data-testid="select-row"]`).click();
     await page.waitForURL((url) => url.searchParams.get('selected') === picked);
     expect(await rowIds(page)).toEqual(listed);
     expect(await checkedIds(page)).toEqual([picked]);
@@ -735,7 +736,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     await page.getByTestId('sync-error-row').first().waitFor();
     await expect.poll(() => page.getByTestId('total-count').textContent()).toBe(`${open.length} errors match`);
     const firstPage = new Set(await rowIds(page));
-    await page.locator('.n-data-table-th .n-checkbox').click();
+    await page.locator('[data-testid="select-page"]').click();
     await page.getByTestId('select-all-matching').click();
     await page.waitForURL((url) => url.searchParams.get('selected') === 'all');
     await page.getByTestId('action-RESTORE_RECORDS').click();

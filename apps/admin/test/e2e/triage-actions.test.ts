@@ -444,7 +444,7 @@ describe.skipIf(!existsSync(CHROMIUM))('triage actions in the console, checked i
       .toBe(true);
 
     // The whole page first, then the offer to take every match.
-    await page.locator('.n-data-table-th--selection .n-checkbox').click();
+    await page.locator('[data-testid="select-page"]').click();
     await page.getByTestId('select-all-matching').click();
     await expect
       .poll(() => page.getByTestId('selection-bar').textContent())

@@ -48,7 +48,7 @@ export async function tickRows(page: Page, errorIds: readonly string[]): Promise
   for (const id of errorIds) {
     const row = errorRow(page, id);
     await row.waitFor();
-    await row.locator('.n-checkbox').click();
+    await row.getByTestId('select-row').click();
   }
   await expect
     .poll(() => page.getByTestId('selection-bar').textContent())
