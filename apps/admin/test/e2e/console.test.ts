@@ -63,6 +63,16 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     if (!UPDATE_SCREENSHOTS) rmSync(IMAGES, { recursive: true, force: true });
   });
 
+  /** How many log entries people (not jobs) caused: an action that was not confirmed adds none. */
+  function entriesByPeople(): number {
+    const db = new Database(join(api.dataDir, 'tandem.sqlite'), { readonly: true });
+    try {
+      return (db.prepare("select count(*) as n from sync_log_entry where actor <> 'job'").get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  }
+
   /** A new tab has its own sessionStorage: signed out. */
   async function signIn(key: string): Promise<Page> {
     const page = await context.newPage();
@@ -337,6 +347,51 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     // Counted once it finished, without a reload: chart and store agree (the demo's jobs keep finishing too).
     await expect.poll(async () => (await charted()) === finishedInStore(), { timeout: 30_000 }).toBe(true);
     expect(await page.evaluate(() => (window as { stayedOpen?: boolean }).stayedOpen)).toBe(true);
+    await page.close();
+  });
+
+  it('works from the keyboard alone: sign in, move between pages, select a row, open and dismiss an action', async () => {
+    const page = await context.newPage();
+    await page.goto(`${api.url}/errors`);
+    await page.waitForURL(/\/login\?redirect=/);
+    // The key field has the focus on arrival; Enter submits.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('api-key-input');
+    await page.keyboard.type(api.adminKey);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${api.url}/errors`);
+
+    // A row's checkbox is reached with Tab and ticked with Space; focus is visible where the keyboard is.
+    const firstRow = page.getByTestId('sync-error-row').first();
+    await firstRow.waitFor();
+    const rowId = await firstRow.getAttribute('data-id');
+    await firstRow.getByTestId('open-detail').focus();
+    await page.keyboard.press('Shift+Tab');
+    let focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+    for (let presses = 0; focused !== 'select-row' && presses < 8; presses++) {
+      await page.keyboard.press('Shift+Tab');
+      focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+    }
+    expect(focused).toBe('select-row');
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+    await page.keyboard.press('Space');
+    await page.getByTestId('selection-bar').waitFor();
+    await expect.poll(() => new URL(page.url()).searchParams.get('selected')).toBe(rowId);
+
+    // An action button opens its confirmation with Enter; Escape dismisses it and nothing is done.
+    const before = entriesByPeople();
+    await page.getByTestId('action-REMOVE_COUPLING').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('action-dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('action-dialog').waitFor({ state: 'detached' });
+    expect(entriesByPeople()).toBe(before);
+
+    // The navigation is made of links: focus one, Enter follows it.
+    await page.getByRole('link', { name: 'Sync jobs' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${api.url}/jobs`);
     await page.close();
   });
 
