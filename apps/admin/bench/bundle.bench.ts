@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { benchLine, note } from '@tandem/api/bench/report.js';
+import { benchLine, note } from '@tandem/sync-core/bench-kit';
 import { buildConsole } from './build-console.js';
 import { chunkClosure, initialScripts, initialStylesheets } from './initial-assets.js';
 

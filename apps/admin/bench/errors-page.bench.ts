@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchLine, note, quantile } from '@tandem/api/bench/report.js';
+import { benchLine, note, quantile } from '@tandem/sync-core/bench-kit';
 import { chromium } from 'playwright-core';
 import { buildConsole } from './build-console.js';
 import { diagnoseQueries, expectedPage } from './errors-query.js';

@@ -1,4 +1,4 @@
-import { note, quantile } from '@tandem/api/bench/report.js';
+import { note, quantile } from '@tandem/sync-core/bench-kit';
 import { stringifyDocument } from '@urql/core';
 import { SyncErrorCountQuery, SyncErrorsQuery } from '../src/graphql/sync-errors.js';
 import { touchStore } from './errors-store.js';

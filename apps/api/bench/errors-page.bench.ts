@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore, saveTableMapping } from '@tandem/sync-core';
+import { benchLine, note } from '@tandem/sync-core/bench-kit';
 import autocannon from 'autocannon';
 import Database from 'libsql';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { encodeCursor } from '../src/graphql/pagination.js';
 import { spawnServer } from './api-process.js';
-import { benchLine, note } from './report.js';
 import { seedErrors } from './seed-errors.js';
 
 const TOTAL = Number(process.env.BENCH_ERRORS ?? 1_000_000);

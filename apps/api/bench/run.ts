@@ -1,3 +1,4 @@
+import { runScenarios } from '@tandem/sync-core/bench-kit';
 import { errorsPage } from './errors-page.bench.js';
 import { subscriptionFanout } from './subscription-fanout.bench.js';
 
@@ -10,16 +11,4 @@ const SCENARIOS: Record<string, () => Promise<string>> = {
   'subscription-fanout': subscriptionFanout,
 };
 
-// pnpm may pass a literal `--` through before the forwarded arguments.
-const requested = process.argv.slice(2).filter((arg) => arg !== '--');
-const unknown = requested.filter((name) => !(name in SCENARIOS));
-if (unknown.length > 0) {
-  process.stderr.write(`unknown scenario ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}\n`);
-  process.exit(2);
-}
-for (const name of requested.length > 0 ? requested : Object.keys(SCENARIOS)) {
-  process.stderr.write(`${name}:\n`);
-  const started = performance.now();
-  process.stdout.write(`${await SCENARIOS[name]!()}\n`);
-  process.stderr.write(`  (scenario took ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
-}
+await runScenarios(SCENARIOS);

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore, saveTableMapping } from '@tandem/sync-core';
+import { benchLine, note, quantile } from '@tandem/sync-core/bench-kit';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { spawnServer } from './api-process.js';
-import { benchLine, note, quantile } from './report.js';
 
 const SUBSCRIBERS = 500;
 const EVENTS = 20;

@@ -5,7 +5,7 @@ import { createStore } from '../src/db/orm.js';
 import { InProcessEventBus } from '../src/events/event-publisher.js';
 import { type CoupledSet, seedCoupled } from './coupled-seed.js';
 import type { BenchPaths } from './engine.js';
-import { benchLine, note } from './report.js';
+import { benchLine, note } from './kit.js';
 import { tempDir } from './seed.js';
 
 /**

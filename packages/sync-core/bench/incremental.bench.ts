@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyChanges, type ChangeSet, markDeletionScanDone, openErrorCount, seedCoupled } from './coupled-seed.js';
 import { type BenchPaths, batchSizeInUse } from './engine.js';
-import { benchLine, note } from './report.js';
+import { benchLine, note } from './kit.js';
 import { tempDir } from './seed.js';
 
 /** 5,000 changed on each side, 500 of them the same records changed in the same field on both. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_ENGINE_SETTINGS } from '../src/engine/sync-context.js';
 import { batchSizeInUse, prepareStore, runOneJob } from './engine.js';
-import { benchLine, note } from './report.js';
+import { benchLine, note } from './kit.js';
 import { CRM_SCHEMA, customer, ERP_SCHEMA, insertRows, isoMs, openApp, tempDir } from './seed.js';
 
 const RECORDS = 100_000;

@@ -5,7 +5,7 @@ import { BatchWriter } from '../src/engine/batch-writer.js';
 import { CouplingRepository } from '../src/repositories/coupling.repository.js';
 import { SyncErrorRepository } from '../src/repositories/sync-error.repository.js';
 import { SyncLogRepository } from '../src/repositories/sync-log.repository.js';
-import { note } from './report.js';
+import { note } from './kit.js';
 
 const totals = new Map<string, { ms: number; calls: number }>();
 
