@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'libsql';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_DIST, type ApiProcess, graphqlRequest, startApi, waitFor } from './api-process';
+import { type Browser, CHROMIUM, launchBrowser } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const DIST_INDEX = join(ADMIN_DIST, 'index.html');
 const DOCS_IMAGES = fileURLToPath(new URL('../../../../docs/images/', import.meta.url));
 // The README's pictures come from this run. They are rewritten when asked (TANDEM_UPDATE_SCREENSHOTS=1) or
@@ -25,7 +25,7 @@ function databaseId(globalId: string): number {
 describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `tandem start`', () => {
   let api: ApiProcess;
   let context: BrowserContext;
-  let profile: string;
+  let browser: Browser;
 
   beforeAll(async () => {
     if (!existsSync(DIST_INDEX)) throw new Error('apps/admin/dist is missing: run `pnpm --filter @tandem/admin build`');
@@ -39,27 +39,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
       );
       return data.syncErrors.totalCount > 0;
     });
-    profile = mkdtempSync(join(tmpdir(), 'tandem-admin-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await api?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     if (!UPDATE_SCREENSHOTS) rmSync(IMAGES, { recursive: true, force: true });
   });
 

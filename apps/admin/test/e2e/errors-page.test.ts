@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'libsql';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_DIST, type ApiProcess, graphqlRequest, startApi, waitFor } from './api-process';
+import { type Browser, CHROMIUM, launchBrowser } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const DIST_INDEX = join(ADMIN_DIST, 'index.html');
 /** Update conflicts made on purpose: more than the page's 50 rows, so that the list has a second page. */
 const CONFLICTS = 60;
@@ -38,7 +37,7 @@ const byGroup = (a: GroupCount, b: GroupCount) =>
 describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a real `tandem start`', () => {
   let api: ApiProcess;
   let context: BrowserContext;
-  let profile: string;
+  let browser: Browser;
   let mappingIds: Record<string, string>;
 
   const gql = <T>(query: string, variables: Record<string, unknown> = {}) =>
@@ -144,27 +143,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     expect(open.UPDATE_CONFLICT).toBeGreaterThanOrEqual(CONFLICTS);
     expect(open.INTEGRATION_RECORD_DELETED).toBeGreaterThanOrEqual(DELETIONS);
 
-    profile = mkdtempSync(join(tmpdir(), 'tandem-errors-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await api?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   /** A new tab has its own sessionStorage: signed out. Lands on `path` once signed in. */

@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'libsql';
-import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_DIST, type ApiProcess, graphqlRequest, startApi, waitFor } from './api-process';
+import { type Browser, CHROMIUM, launchBrowser } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const DIST_INDEX = join(ADMIN_DIST, 'index.html');
 
 interface MappingRow {
@@ -47,7 +46,7 @@ function withoutUpdatedAt(row: MappingRow): Omit<MappingRow, 'updated_at'> {
 describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium against a real `tandem start`', () => {
   let api: ApiProcess;
   let context: BrowserContext;
-  let profile: string;
+  let browser: Browser;
 
   beforeAll(async () => {
     if (!existsSync(DIST_INDEX)) throw new Error('apps/admin/dist is missing: run `pnpm --filter @tandem/admin build`');
@@ -61,27 +60,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
       );
       return data.syncErrors.totalCount > 0;
     });
-    profile = mkdtempSync(join(tmpdir(), 'tandem-admin-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await api?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   /** A new tab has its own sessionStorage: signed out. Waits until the console knows the key's role. */
