@@ -51,22 +51,18 @@ parentPort.on('message', (message) => {
       db.close();
     }
     parentPort.postMessage({ type: 'unwatched', path: message.path });
-  } else if (message.type === 'checkpoint') {
-    checkpointAll();
-    parentPort.postMessage({ type: 'checkpointed', id: message.id });
   }
 });
 setInterval(checkpointAll, workerData.intervalMs);
 `;
 
-type Reply = { type: 'unwatched'; path: string } | { type: 'checkpointed'; id: number };
+type Reply = { type: 'unwatched'; path: string };
 
 /** One checkpoint thread per process, shared by every SQLite file it writes; it lives while files are watched. */
 class WalCheckpointer {
   private worker: Worker | null = null;
   private readonly watchers = new Map<string, number>();
   private readonly waiting = new Map<string, () => void>();
-  private nextId = 0;
 
   /** Starts checkpointing `path` in the background (counted: each watch needs its unwatch). */
   watch(path: string): void {
@@ -87,25 +83,28 @@ class WalCheckpointer {
     if (count === 0 || !this.worker) return;
     this.watchers.delete(file);
     const worker = this.worker;
-    await new Promise<void>((done) => {
-      this.waiting.set(`unwatched:${file}`, done);
-      worker.postMessage({ type: 'unwatch', path: file });
-    });
+    await this.ask(worker, `unwatched:${file}`, { type: 'unwatch', path: file });
     if (this.watchers.size === 0 && this.worker === worker) {
       this.worker = null;
       await worker.terminate();
     }
   }
 
-  /** Checkpoints every watched file now and resolves when done (what a test or a shutdown waits for). */
-  async checkpointNow(): Promise<void> {
-    if (!this.worker) return;
-    const id = this.nextId++;
-    const worker = this.worker;
-    await new Promise<void>((done) => {
-      this.waiting.set(`checkpointed:${id}`, done);
-      worker.postMessage({ type: 'checkpoint', id });
-    });
+  /**
+   * Sends a request and waits for its reply. The thread is unref'd so that it never keeps a process alive,
+   * which would also let a process end while someone awaits a reply (after `store.close()`, say): it is
+   * ref'd for the wait.
+   */
+  private async ask(worker: Worker, replyKey: string, message: unknown): Promise<void> {
+    worker.ref();
+    try {
+      await new Promise<void>((done) => {
+        this.waiting.set(replyKey, done);
+        worker.postMessage(message);
+      });
+    } finally {
+      worker.unref();
+    }
   }
 
   private thread(): Worker {
@@ -115,17 +114,21 @@ class WalCheckpointer {
     // The thread must never keep a process alive (a CLI command that is done, a test run).
     worker.unref();
     worker.on('message', (reply: Reply) => {
-      const key = reply.type === 'unwatched' ? `unwatched:${reply.path}` : `checkpointed:${reply.id}`;
+      const key = `unwatched:${reply.path}`;
       this.waiting.get(key)?.();
       this.waiting.delete(key);
     });
-    worker.on('error', () => {
-      // Without the thread the writers' own automatic checkpoints carry on; a later watch starts a new one.
+    // Should the thread fail or end, the writers' own automatic checkpoints carry on; a later watch starts a
+    // new one, and nobody is left waiting for a reply.
+    const gone = () => {
+      if (this.worker !== worker) return;
       this.worker = null;
       this.watchers.clear();
       for (const done of this.waiting.values()) done();
       this.waiting.clear();
-    });
+    };
+    worker.on('error', gone);
+    worker.on('exit', gone);
     this.worker = worker;
     return worker;
   }
