@@ -6,6 +6,8 @@ import { createPubSub, type PubSub } from 'graphql-yoga';
 export type TandemPubSubTopics = {
   syncJobChanged: [job: SyncJobSnapshot];
   syncErrorsChanged: [change: { mappingId: number }];
+  /** A mapping's settings were changed (updateTableMapping): open consoles re-read it. */
+  tableMappingChanged: [change: { mappingId: number }];
 };
 export type TandemPubSub = PubSub<TandemPubSubTopics>;
 

@@ -1,7 +1,7 @@
 import { useClientHandle, useSubscription } from '@urql/vue';
-import { type Ref, ref, watch } from 'vue';
+import { computed, type Ref, ref, watch } from 'vue';
 import { JobChangedSubscription } from '../graphql/dashboard';
-import { TableMappingLastJobQuery } from '../graphql/table-mappings';
+import { TableMappingChangedSubscription, TableMappingLastJobQuery } from '../graphql/table-mappings';
 import { type LastJobs, withJobEvent } from './table-mapping-live';
 
 /**
@@ -41,4 +41,18 @@ export function useTableMappingLastJobs(mappingIds: Ref<readonly string[]>) {
   });
 
   return { lastJobs, error };
+}
+
+/**
+ * Calls `reread` when a mapping (`id`, or any when null) is saved, here or in another admin's console, so a
+ * page never shows settings that are no longer true. The edit form keeps what its user is typing.
+ */
+export function useTableMappingChanges(id: Ref<string | null>, reread: () => void) {
+  useSubscription(
+    { query: TableMappingChangedSubscription, variables: computed(() => ({ id: id.value })) },
+    (_previous, event) => {
+      reread();
+      return event;
+    },
+  );
 }

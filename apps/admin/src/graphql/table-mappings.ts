@@ -65,3 +65,10 @@ export const UpdateTableMappingMutation = graphql(
 `,
   [TableMappingFields],
 );
+
+/** A mapping's settings were saved (by this console or another): the pages showing it read it again. */
+export const TableMappingChangedSubscription = graphql(`
+  subscription TableMappingChanged($id: ID) {
+    tableMappingChanged(id: $id) { id updatedAt }
+  }
+`);

@@ -320,4 +320,34 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
     expect(await operator.getByTestId('mapping-save').count()).toBe(0);
     await operator.close();
   });
+
+  it("a viewer's open mapping page and list show another admin's change without a reload", async () => {
+    const key = await createKey('VIEWER');
+    const viewer = await signIn(key, 'VIEWER');
+    // Each tab signs in on its own (its own sessionStorage): one on the list, one on the mapping.
+    const list = await signIn(key, 'VIEWER');
+    await row(list, 'contacts').waitFor();
+    await openDetail(viewer, 'contacts');
+    const before = await viewer.getByTestId('setting-schedule').textContent();
+    // Survives only if the page is never reloaded.
+    await viewer.evaluate(() => Object.assign(window, { stayedOpen: true }));
+    const { tableMappings } = await graphqlRequest<{ tableMappings: { id: string; name: string }[] }>(
+      api,
+      api.adminKey,
+      '{ tableMappings { id name } }',
+    );
+    const contacts = tableMappings.find((mapping) => mapping.name === 'contacts')!;
+    await graphqlRequest(
+      api,
+      api.adminKey,
+      'mutation($id: ID!) { updateTableMapping(id: $id, patch: { scheduleSeconds: 120 }) { __typename } }',
+      { id: contacts.id },
+    );
+    expect(before).not.toBe('every 2 min');
+    await expect.poll(() => viewer.getByTestId('setting-schedule').textContent()).toBe('every 2 min');
+    await expect.poll(() => cell(list, 'contacts', 'mapping-schedule')).toBe('every 2 min');
+    expect(await viewer.evaluate(() => (window as { stayedOpen?: boolean }).stayedOpen)).toBe(true);
+    await viewer.close();
+    await list.close();
+  });
 });

@@ -109,6 +109,39 @@ describe('subscriptions over a real port', () => {
     expect(first!.data!.syncErrorsChanged.byKind).toContainEqual({ kind: 'WRITE_FAILED', count: expect.any(Number) });
   });
 
+  it('graphql-sse: tableMappingChanged delivers each saved change of the mapping, fresh, and none of others', async () => {
+    const client = createSseClient({
+      url: `${server.url}/graphql`,
+      headers: { authorization: `Bearer ${api.keys.VIEWER}` },
+      retryAttempts: 0,
+    });
+    const customers = String(api.mappings.customers);
+    const iterator = client.iterate<{ tableMappingChanged: { name: string; scheduleSeconds: number } }>({
+      query: 'subscription($id: ID) { tableMappingChanged(id: $id) { name scheduleSeconds } }',
+      variables: { id: customers },
+    });
+    const events = collect(iterator, (items) => items.length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const update = async (mapping: number | undefined, scheduleSeconds: number) => {
+      const res = await gql(
+        api,
+        api.keys.ADMIN,
+        'mutation($id: ID!, $s: Int) { updateTableMapping(id: $id, patch: { scheduleSeconds: $s }) { __typename } }',
+        { id: String(mapping), s: scheduleSeconds },
+      );
+      expect(res.body.data).toEqual({ updateTableMapping: { __typename: 'UpdateTableMappingPayload' } });
+    };
+    await update(api.mappings.items, 90);
+    await update(api.mappings.customers, 45);
+    await update(api.mappings.customers, 60);
+    const received = await events;
+    client.dispose();
+    expect(received.map((event) => event.data!.tableMappingChanged)).toEqual([
+      { name: 'customers', scheduleSeconds: 45 },
+      { name: 'customers', scheduleSeconds: 60 },
+    ]);
+  });
+
   it('graphql-sse: a stream without a key is answered 401', async () => {
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',

@@ -7,9 +7,10 @@ import {
   type TableMappingInput,
   TableMappingSchema,
 } from '@tandem/sync-core';
+import { filter, pipe } from 'graphql-yoga';
 import { NotFoundError } from '../../errors/not-found.error.js';
 import { builder } from '../builder.js';
-import { parseId } from '../ids.js';
+import { parseId, parseOptionalId } from '../ids.js';
 import { loadByIds } from '../loaders.js';
 import { DeletionConflictResolutionEnum, SyncDirectionEnum, UpdateConflictResolutionEnum } from './enums.js';
 import { COMMON_ERRORS, ErrorInterface } from './errors.js';
@@ -255,7 +256,28 @@ builder.mutationFields((t) => ({
       // Schedules are kept by the queue: re-read them so a changed interval or enabled flag applies now.
       await context.services.queue.syncSchedules?.();
       em.clear();
-      return { mapping: await em.findOneOrFail(TableMappingSchema, { id: mappingId }) };
+      const saved = await em.findOneOrFail(TableMappingSchema, { id: mappingId });
+      context.services.pubsub.publish('tableMappingChanged', { mappingId });
+      return { mapping: saved };
     },
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  tableMappingChanged: t.field({
+    type: TableMappingRef,
+    authScopes: { viewer: true },
+    description: 'The mapping (or any mapping) was changed by updateTableMapping: its settings as saved.',
+    args: { id: t.arg.id() },
+    subscribe: (_root, args, context) => {
+      const id = parseOptionalId('TableMapping', args.id?.toString());
+      return pipe(
+        context.services.pubsub.subscribe('tableMappingChanged'),
+        filter((change: { mappingId: number }) => id == null || change.mappingId === id),
+      );
+    },
+    // Read fresh for each event: a subscription keeps its context (and its loaders' caches) for its lifetime.
+    resolve: (change, _args, context) =>
+      context.em.fork().findOneOrFail(TableMappingSchema, { id: change.mappingId }, { refresh: true }),
   }),
 }));
