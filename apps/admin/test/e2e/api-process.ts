@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -104,6 +104,27 @@ export async function graphqlRequest<T>(
   const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
   if (!body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
   return body.data;
+}
+
+/** Fails a test file's setup at once, with what to do, when there is no console build to serve. */
+export function requireConsoleBuild(): void {
+  if (!existsSync(join(ADMIN_DIST, 'index.html'))) {
+    throw new Error(
+      `${ADMIN_DIST} has no console build: run 'pnpm --filter @tandem/admin build', or point TANDEM_ADMIN_DIR at one`,
+    );
+  }
+}
+
+/** The demo's first items job rejects one product (too long for the ERP): waits for that open error. */
+export async function waitForDemoError(api: ApiProcess): Promise<void> {
+  await waitFor('the demo to open an error', async () => {
+    const data = await graphqlRequest<{ syncErrors: { totalCount: number } }>(
+      api,
+      api.adminKey,
+      '{ syncErrors(filter: { statuses: [OPEN] }) { totalCount } }',
+    );
+    return data.syncErrors.totalCount > 0;
+  });
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined>, ms = 60_000): Promise<T> {

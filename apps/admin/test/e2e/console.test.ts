@@ -5,10 +5,16 @@ import { fileURLToPath } from 'node:url';
 import Database from 'libsql';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_DIST, type ApiProcess, graphqlRequest, startApi, waitFor } from './api-process';
+import {
+  type ApiProcess,
+  graphqlRequest,
+  requireConsoleBuild,
+  startApi,
+  waitFor,
+  waitForDemoError,
+} from './api-process';
 import { type Browser, CHROMIUM, launchBrowser } from './chromium';
 
-const DIST_INDEX = join(ADMIN_DIST, 'index.html');
 const DOCS_IMAGES = fileURLToPath(new URL('../../../../docs/images/', import.meta.url));
 // The README's pictures come from this run. They are rewritten when asked (TANDEM_UPDATE_SCREENSHOTS=1) or
 // missing; otherwise they go to a temporary folder, so that a test run leaves the working tree clean.
@@ -28,17 +34,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(DIST_INDEX)) throw new Error('apps/admin/dist is missing: run `pnpm --filter @tandem/admin build`');
+    requireConsoleBuild();
     api = await startApi();
-    // The demo's first items job rejects one product (too long for the ERP): the error to triage.
-    await waitFor('the demo to open an error', async () => {
-      const data = await graphqlRequest<{ syncErrors: { totalCount: number } }>(
-        api,
-        api.adminKey,
-        '{ syncErrors(filter: { statuses: [OPEN] }) { totalCount } }',
-      );
-      return data.syncErrors.totalCount > 0;
-    });
+    await waitForDemoError(api);
     browser = await launchBrowser();
     context = browser.context;
   });

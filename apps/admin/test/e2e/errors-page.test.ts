@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import Database from 'libsql';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_DIST, type ApiProcess, graphqlRequest, startApi, waitFor } from './api-process';
+import { type ApiProcess, graphqlRequest, requireConsoleBuild, startApi, waitFor } from './api-process';
 import { type Browser, CHROMIUM, launchBrowser } from './chromium';
 
-const DIST_INDEX = join(ADMIN_DIST, 'index.html');
 /** Update conflicts made on purpose: more than the page's 50 rows, so that the list has a second page. */
 const CONFLICTS = 60;
 /** Customers whose CRM account is deleted on purpose: a group to restore. */
@@ -74,7 +73,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
   }
 
   beforeAll(async () => {
-    if (!existsSync(DIST_INDEX)) throw new Error(`${DIST_INDEX} is missing: build the console first`);
+    requireConsoleBuild();
     api = await startApi();
     const { tableMappings } = await gql<{ tableMappings: { id: string; name: string }[] }>(
       '{ tableMappings { id name } }',

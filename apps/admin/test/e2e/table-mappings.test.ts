@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import Database from 'libsql';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_DIST, type ApiProcess, graphqlRequest, startApi, waitFor } from './api-process';
+import { type ApiProcess, graphqlRequest, requireConsoleBuild, startApi, waitForDemoError } from './api-process';
 import { type Browser, CHROMIUM, launchBrowser } from './chromium';
-
-const DIST_INDEX = join(ADMIN_DIST, 'index.html');
 
 interface MappingRow {
   id: number;
@@ -49,17 +47,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(DIST_INDEX)) throw new Error('apps/admin/dist is missing: run `pnpm --filter @tandem/admin build`');
+    requireConsoleBuild();
     api = await startApi();
-    // The demo's first items job rejects one product (too long for the ERP): an open error on `items`.
-    await waitFor('the demo to open an error', async () => {
-      const data = await graphqlRequest<{ syncErrors: { totalCount: number } }>(
-        api,
-        api.adminKey,
-        '{ syncErrors(filter: { statuses: [OPEN] }) { totalCount } }',
-      );
-      return data.syncErrors.totalCount > 0;
-    });
+    await waitForDemoError(api);
     browser = await launchBrowser();
     context = browser.context;
   });

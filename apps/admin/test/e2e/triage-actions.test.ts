@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_DIST, type ApiProcess, startApi, waitFor } from './api-process';
+import { type ApiProcess, requireConsoleBuild, startApi, waitFor } from './api-process';
 import {
   type CustomerPair,
   createCustomerPairs,
@@ -62,11 +61,7 @@ describe.skipIf(!existsSync(CHROMIUM))('triage actions in the console, checked i
   const pairs: Record<string, CustomerPair[]> = {};
 
   beforeAll(async () => {
-    if (!existsSync(join(ADMIN_DIST, 'index.html'))) {
-      throw new Error(
-        `${ADMIN_DIST} has no console build: run 'pnpm --filter @tandem/admin build', or point TANDEM_ADMIN_DIR at one`,
-      );
-    }
+    requireConsoleBuild();
     api = await startApi();
     store = openStore(api.dataDir);
     apps = openDemoApps(api.dataDir);

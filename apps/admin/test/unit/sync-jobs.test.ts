@@ -1,30 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canAct } from '../../src/composables/roles';
-import { estimateProgress, isActive, type Job, jobDuration, mergeJob } from '../../src/composables/sync-jobs';
-
-function job(id: string, change: Partial<Job> = {}): Job {
-  return {
-    id,
-    status: 'SUCCEEDED',
-    trigger: 'SCHEDULE',
-    full: false,
-    processed: 0,
-    message: null,
-    queuedAt: `2026-11-26T10:00:0${id}.000Z`,
-    startedAt: null,
-    finishedAt: null,
-    inserted: 0,
-    modified: 0,
-    deleted: 0,
-    unchanged: 0,
-    skipped: 0,
-    failed: 0,
-    coupled: 0,
-    uncoupled: 0,
-    mapping: { id: 'm1', name: 'customers' },
-    ...change,
-  };
-}
+import { estimateProgress, isActive, jobDuration, mergeJob } from '../../src/composables/sync-jobs';
+import { job } from './job-fixture';
 
 describe('live jobs', () => {
   it('an event replaces the known job and keeps the list newest first', () => {

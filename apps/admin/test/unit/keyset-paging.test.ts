@@ -8,7 +8,7 @@ import {
   pagingFromQuery,
   previousPage,
   queryFromPaging,
-} from '../../src/composables/error-paging';
+} from '../../src/composables/keyset-paging';
 
 describe('keyset paging with a way back', () => {
   it('page 1 has no cursor and no way back', () => {
