@@ -1,6 +1,6 @@
 import type { SyncErrorsQuery } from '../graphql/sync-errors';
 import type { VariablesOf } from '../graphql/tada';
-import { FIRST_PAGE, type Paging, pagingFromQuery, queryFromPaging } from './error-paging';
+import { FIRST_PAGE, type Paging, pagingFromQuery, queryFromPaging } from './keyset-paging';
 import { SYNC_ERROR_KINDS, type SyncErrorKind } from './labels';
 
 export type ApiErrorFilter = NonNullable<VariablesOf<typeof SyncErrorsQuery>['filter']>;

@@ -1,4 +1,4 @@
-import { type Paging, pagingFromQuery, queryFromPaging } from './error-paging';
+import { type Paging, pagingFromQuery, queryFromPaging } from './keyset-paging';
 import type { Job } from './sync-jobs';
 
 export type JobStatus = Job['status'];

@@ -1,7 +1,7 @@
 import type { RouteLocationRaw } from 'vue-router';
 import { DEFAULT_FILTER, queryFromFilter } from './error-filter';
-import { FIRST_PAGE } from './error-paging';
 import { queryFromJobFilter } from './job-filter';
+import { FIRST_PAGE } from './keyset-paging';
 
 // Built by the errors and jobs pages' own URL encoders, so that a link from here opens exactly the view
 // those pages would show for "this mapping" even if their URL format changes.

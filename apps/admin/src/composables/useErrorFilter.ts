@@ -1,7 +1,7 @@
 import { computed } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
 import { type ErrorFilterState, type FilterChange, filterFromQuery, queryFromFilter, withChange } from './error-filter';
-import { FIRST_PAGE, nextPage, previousPage } from './error-paging';
+import { FIRST_PAGE, nextPage, previousPage } from './keyset-paging';
 import { queryFromSelection, type Selection, selectionFromQuery } from './selection';
 
 /**
