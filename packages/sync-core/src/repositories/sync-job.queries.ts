@@ -1,6 +1,6 @@
 import type { StoreSqlAccess } from '../db/store-sql.js';
 import type { SyncJobStatus } from '../entities/enums.js';
-import { toNumber } from './sql-values.js';
+import { placeholders, toNumber } from './sql-values.js';
 
 /** The statuses a job ends in: what an outcomes chart stacks. */
 export const FINAL_JOB_STATUSES = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED'] as const satisfies SyncJobStatus[];
@@ -32,7 +32,7 @@ export async function jobOutcomesOverTime(store: StoreSqlAccess, query: JobOutco
   const first = Math.floor(query.since / query.bucketMs);
   const last = Math.floor(query.until / query.bucketMs);
   const params: unknown[] = [query.bucketMs, first * query.bucketMs, ...FINAL_JOB_STATUSES];
-  let where = `finished_at >= ? and status in (${FINAL_JOB_STATUSES.map(() => '?').join(', ')})`;
+  let where = `finished_at >= ? and status in (${placeholders(FINAL_JOB_STATUSES.length)})`;
   if (query.mappingId != null) {
     where += ' and mapping_id = ?';
     params.push(query.mappingId);
