@@ -22,17 +22,16 @@ export interface ModifiedOnFormat {
   readonly cursor: string;
   /** The parameter for `cursor`, from the cursor's epoch microseconds. */
   cursorParam(us: number): unknown;
-  /** SQL for the value written on insert; `?` placeholders are filled by `writeParams`. */
+  /** SQL for the value written on insert; its `?` placeholders are filled by `writeParams`. */
   readonly insertSql: string;
   /**
    * SQL for the value written on update: now, but strictly later than the value the row had, because
-   * the engine takes "modified-on later than stored" to mean "changed".
+   * the engine takes "modified-on later than stored" to mean "changed". It reads the row's own value, so
+   * the same row written twice in one transaction still moves forward. `?` filled by `writeParams`.
    */
   readonly updateSql: string;
-  /** True when `writeParams` needs the row's previous value (SQLite computes "now" in JS). */
-  readonly needsPrevious: boolean;
-  /** Parameters for `insertSql` / `updateSql`. */
-  writeParams(previousUs: number | null): unknown[];
+  /** Parameters for `insertSql` and `updateSql` ("now", where the connector computes it). */
+  writeParams(): unknown[];
 }
 
 /** Decides the format from the column's declared type and, on SQLite, the type of a stored value. */
@@ -70,7 +69,6 @@ function postgresFormat(column: ColumnInfo): ModifiedOnFormat {
     insertSql: now,
     // clock_timestamp(), not now(): each row of a transaction gets its own time.
     updateSql: `greatest(${now}, ${col} + interval '${step} microseconds')`,
-    needsPrevious: false,
     writeParams: () => [],
   };
 }
@@ -89,22 +87,20 @@ function sqliteFormat(column: ColumnInfo, storedType?: string | null, storedSamp
       : storedType === 'text'
         ? false
         : NUMERIC_DECLARED.test(column.type);
-  // Both formats hold milliseconds: "now" is the later of the clock and the previous value + 1 ms.
-  const nextMs = (previousUs: number | null) =>
-    Math.max(Date.now(), previousUs === null ? 0 : Math.floor(previousUs / 1000) + 1);
+  // Both formats hold milliseconds: an update writes the later of the clock and the previous value + 1 ms.
+  const laterMs = (previousMs: string) => `max(?, coalesce(${previousMs} + 1, 0))`;
+  const now = () => [Date.now()];
   if (epochMs) {
-    const readUs = `cast(${col} * 1000 as integer)`;
     return {
       kind: 'sqlite-epoch-ms',
-      readUs,
+      readUs: `cast(${col} * 1000 as integer)`,
       // Keyset on the column itself, so that an index on (modified-on, id) serves change reading.
       sortKey: col,
       cursor: '?',
       cursorParam: (us) => Math.floor(us / 1000),
       insertSql: '?',
-      updateSql: '?',
-      needsPrevious: true,
-      writeParams: (previousUs) => [nextMs(previousUs)],
+      updateSql: laterMs(`cast(${col} as integer)`),
+      writeParams: now,
     };
   }
   // strftime parses every ISO-8601 spelling SQLite knows (offsets included) and %f gives "SS.mmm".
@@ -112,15 +108,16 @@ function sqliteFormat(column: ColumnInfo, storedType?: string | null, storedSamp
   // Text in the canonical spelling (ours, and JavaScript's) sorts as time: compare the column itself and an
   // index serves the keyset. Any other spelling is compared through its parsed value, correct but unindexed.
   const canonical = storedSample === null || storedSample === undefined || CANONICAL_ISO.test(String(storedSample));
+  // Written in JavaScript's spelling; 'unixepoch' rounds to the millisecond, so the text is exact.
+  const isoOf = (ms: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${ms} / 1000.0, 'unixepoch')`;
   return {
     kind: 'sqlite-iso-text',
     readUs,
     sortKey: canonical ? col : readUs,
     cursor: '?',
     cursorParam: canonical ? (us) => new Date(Math.floor(us / 1000)).toISOString() : (us) => us,
-    insertSql: '?',
-    updateSql: '?',
-    needsPrevious: true,
-    writeParams: (previousUs) => [new Date(nextMs(previousUs)).toISOString()],
+    insertSql: isoOf('?'),
+    updateSql: isoOf(laterMs(`(${readUs} / 1000)`)),
+    writeParams: now,
   };
 }

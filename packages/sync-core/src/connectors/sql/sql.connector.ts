@@ -14,14 +14,7 @@ import {
   type WriteResult,
 } from '../connector.js';
 import { PostgresClient } from './postgres-client.js';
-import {
-  placeholders,
-  quoteIdent,
-  type SqlClient,
-  type SqlExecutor,
-  type SqlRow,
-  type SqlTransaction,
-} from './sql-client.js';
+import { placeholders, quoteIdent, type SqlClient, type SqlRow, type SqlTransaction } from './sql-client.js';
 import { SqliteClient } from './sqlite-client.js';
 import { describeTable, loadLayout, type TableLayout } from './table-layout.js';
 
@@ -176,13 +169,6 @@ export class SqlTableConnector implements TableConnector {
   async update(rows: readonly UpdateRow[]): Promise<WriteResult[]> {
     const layout = await this.layout();
     return this.client.transaction(async (tx) => {
-      const previous = layout.modifiedOn.needsPrevious
-        ? await this.modifiedByIds(
-            tx,
-            layout,
-            rows.map((r) => r.id),
-          )
-        : new Map<string, number>();
       const results: WriteResult[] = new Array(rows.length);
       const groups = new Map<string, number[]>();
       const seen = new Set<string>();
@@ -203,20 +189,22 @@ export class SqlTableConnector implements TableConnector {
       });
       for (const [key, indexes] of groups) {
         const columns = key === '' ? [] : key.split('\u0000');
-        for (const part of chunksOf(indexes, Math.max(1, Math.floor(PARAMS_PER_STATEMENT / (columns.length + 2))))) {
+        for (const part of chunksOf(
+          indexes,
+          Math.max(1, Math.floor((PARAMS_PER_STATEMENT - 1) / (columns.length + 1))),
+        )) {
           const written = await this.updateChunk(
             tx,
             layout,
             columns,
             part.map((i) => rows[i]!),
-            previous,
           );
           for (const [n, i] of part.entries()) {
-            results[i] = written ? written[n]! : await this.updateRow(tx, layout, rows[i]!, previous);
+            results[i] = written ? written[n]! : await this.updateRow(tx, layout, rows[i]!);
           }
         }
       }
-      for (const i of singles) results[i] = await this.updateRow(tx, layout, rows[i]!, previous);
+      for (const i of singles) results[i] = await this.updateRow(tx, layout, rows[i]!);
       return results;
     });
   }
@@ -227,28 +215,24 @@ export class SqlTableConnector implements TableConnector {
     layout: TableLayout,
     columns: readonly string[],
     rows: readonly UpdateRow[],
-    previous: Map<string, number>,
   ): Promise<WriteResult[] | null> {
-    if (rows.length === 1) return [await this.updateRow(tx, layout, rows[0]!, previous)];
+    if (rows.length === 1) return [await this.updateRow(tx, layout, rows[0]!)];
     const { modifiedOn } = layout;
-    const perRowModified = modifiedOn.updateSql === '?';
     const cast = (column: string) => this.valueParam(layout, column);
-    const tuple = [layout.idParam, ...columns.map(cast), ...(perRowModified ? ['?'] : [])].join(', ');
+    const tuple = [layout.idParam, ...columns.map(cast)].join(', ');
     // The VALUES columns have names no app column is likely to have, so nothing in SET or RETURNING is ambiguous.
-    const names = ['tandem_v_id', ...columns.map((_, i) => `tandem_v_${i}`), ...(perRowModified ? ['tandem_v_m'] : [])];
-    const modifiedValue = perRowModified ? 'tandem_v.tandem_v_m' : modifiedOn.updateSql;
+    const names = ['tandem_v_id', ...columns.map((_, i) => `tandem_v_${i}`)];
     const assignments = [
       ...columns.map((c, i) => `${quoteIdent(c)} = tandem_v.tandem_v_${i}`),
-      `${this.modified()} = ${modifiedValue}`,
+      `${this.modified()} = ${modifiedOn.updateSql}`,
     ];
     const sql = `with tandem_v (${names.join(', ')}) as (values ${rows.map(() => `(${tuple})`).join(', ')})
       update ${layout.table} set ${assignments.join(', ')} from tandem_v where ${layout.id} = tandem_v.tandem_v_id
       returning ${returning(layout)}`;
-    const params = rows.flatMap((row) => [
-      row.id,
-      ...columns.map((c) => paramValue(row.values[c])),
-      ...(perRowModified ? modifiedOn.writeParams(previous.get(row.id) ?? null) : []),
-    ]);
+    const params = [
+      ...rows.flatMap((row) => [row.id, ...columns.map((c) => paramValue(row.values[c]))]),
+      ...modifiedOn.writeParams(),
+    ];
     let stored: SqlRow[];
     try {
       stored = await tx.statement(() => tx.query(sql, params));
@@ -259,36 +243,21 @@ export class SqlTableConnector implements TableConnector {
     const byId = new Map(stored.map((row) => [String(row[ID_ALIAS]), row]));
     return rows.map((row) => {
       const found = byId.get(row.id);
-      if (!found) return { ok: false as const, message: 'record not found' };
-      const result = written(found);
-      if (result.ok) previous.set(row.id, result.modifiedUs);
-      return result;
+      return found ? written(found) : { ok: false as const, message: 'record not found' };
     });
   }
 
-  private async updateRow(
-    tx: SqlTransaction,
-    layout: TableLayout,
-    row: UpdateRow,
-    previous: Map<string, number>,
-  ): Promise<WriteResult> {
+  private async updateRow(tx: SqlTransaction, layout: TableLayout, row: UpdateRow): Promise<WriteResult> {
     const { modifiedOn } = layout;
     const columns = this.writableColumns(row.values);
     const assignments = [...columns.map((c) => `${quoteIdent(c)} = ?`), `${this.modified()} = ${modifiedOn.updateSql}`];
-    const params = [
-      ...columns.map((c) => paramValue(row.values[c])),
-      ...modifiedOn.writeParams(previous.get(row.id) ?? null),
-      row.id,
-    ];
+    const params = [...columns.map((c) => paramValue(row.values[c])), ...modifiedOn.writeParams(), row.id];
     const sql = `update ${layout.table} set ${assignments.join(', ')} where ${layout.id} = ${layout.idParam}
       returning ${returning(layout)}`;
-    const result = await rowAttempt(tx, async () => {
+    return rowAttempt(tx, async () => {
       const [stored] = await tx.query(sql, params);
       return stored ? written(stored) : { ok: false as const, message: 'record not found' };
     });
-    // The same id twice in one call: the second write must be later than the first.
-    if (result.ok) previous.set(row.id, result.modifiedUs);
-    return result;
   }
 
   /**
@@ -425,28 +394,7 @@ export class SqlTableConnector implements TableConnector {
   }
 
   private insertParams(layout: TableLayout, chunk: PendingInsert[]): unknown[] {
-    return chunk.flatMap((row) => [
-      ...Object.values(row.values).map(paramValue),
-      ...layout.modifiedOn.writeParams(null),
-    ]);
-  }
-
-  private async modifiedByIds(
-    tx: SqlExecutor,
-    layout: TableLayout,
-    ids: readonly string[],
-  ): Promise<Map<string, number>> {
-    const found = new Map<string, number>();
-    for (const chunk of chunksOf(unique(ids), IDS_PER_STATEMENT)) {
-      const rows = await tx.query(
-        `select ${returning(layout)} from ${layout.table} where ${layout.id} in (${idList(layout, chunk.length)})`,
-        chunk,
-      );
-      for (const row of rows) {
-        if (row[MODIFIED_ALIAS] !== null) found.set(String(row[ID_ALIAS]), Number(row[MODIFIED_ALIAS]));
-      }
-    }
-    return found;
+    return chunk.flatMap((row) => [...Object.values(row.values).map(paramValue), ...layout.modifiedOn.writeParams()]);
   }
 }
 
