@@ -38,15 +38,27 @@ export function batchSizeInUse(): number {
   return benchSettings().batchSize ?? DEFAULT_ENGINE_SETTINGS.batchSize;
 }
 
+/** The SQLite files of one scenario: Tandem's store and the two apps. */
 export interface BenchPaths {
   store: string;
   erp: string;
   crm: string;
 }
 
-/** Creates (and migrates) Tandem's store in a SQLite file and saves the mapping; returns its id. */
-export async function prepareStore(storePath: string): Promise<number> {
-  const store = await createStore({ url: `sqlite:${storePath}` });
+/** The same three databases as URLs (`sqlite:…` or `postgres://…`), as the engine opens them. */
+export interface BenchUrls {
+  store: string;
+  erp: string;
+  crm: string;
+}
+
+export function sqliteUrls(paths: BenchPaths): BenchUrls {
+  return { store: `sqlite:${paths.store}`, erp: `sqlite:${paths.erp}`, crm: `sqlite:${paths.crm}` };
+}
+
+/** Creates (and migrates) Tandem's store at the URL and saves the mapping; returns its id. */
+export async function prepareStore(storeUrl: string): Promise<number> {
+  const store = await createStore({ url: storeUrl });
   try {
     return await saveTableMapping(store.em(), BENCH_MAPPING);
   } finally {
@@ -63,11 +75,11 @@ export interface TimedOutcome extends SyncOutcome {
  * Runs one job of the mapping the way the job runner does (a sync_job row, then `runSync`) and times
  * `runSync` alone: opening the store and the connectors is start-up cost, not sync cost.
  */
-export async function runOneJob(paths: BenchPaths, mappingId: number): Promise<TimedOutcome> {
-  const store: Store = await createStore({ url: `sqlite:${paths.store}` });
+export async function runOneJob(urls: BenchUrls, mappingId: number): Promise<TimedOutcome> {
+  const store: Store = await createStore({ url: urls.store });
   const connectors = new Map([
-    ['erp', SqlConnector.open('erp', `sqlite:${paths.erp}`)],
-    ['crm', SqlConnector.open('crm', `sqlite:${paths.crm}`)],
+    ['erp', SqlConnector.open('erp', urls.erp)],
+    ['crm', SqlConnector.open('crm', urls.crm)],
   ]);
   try {
     const em = store.em();

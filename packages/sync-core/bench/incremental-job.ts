@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { type BenchPaths, runOneJob } from './engine.js';
+import { type BenchUrls, runOneJob } from './engine.js';
 
 /**
  * Runs one job in a process of its own, so that its peak RSS is the job's (plus Node and the engine's
  * modules), not the seeding's. Prints one JSON line on stdout for the parent.
- * Usage: node --import tsx bench/incremental-job.ts '{"paths":{…},"mappingId":1}'
+ * Usage: node --import tsx bench/incremental-job.ts '{"urls":{"store":…,"erp":…,"crm":…},"mappingId":1}'
  */
-const { paths, mappingId } = JSON.parse(process.argv[2] ?? '{}') as { paths: BenchPaths; mappingId: number };
+const { urls, mappingId } = JSON.parse(process.argv[2] ?? '{}') as { urls: BenchUrls; mappingId: number };
 
 // The peak comes from the kernel's VmHWM, not from resourceUsage().maxRSS: Linux keeps ru_maxrss across
 // fork and exec, so a child of the (big) seeding process would report the parent's peak. The 20 ms
@@ -15,7 +15,7 @@ let sampledPeak = process.memoryUsage().rss;
 const sampler = setInterval(() => {
   sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss);
 }, 20);
-const outcome = await runOneJob(paths, mappingId);
+const outcome = await runOneJob(urls, mappingId);
 clearInterval(sampler);
 process.stdout.write(
   `${JSON.stringify({

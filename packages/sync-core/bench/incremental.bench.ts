@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyChanges, type ChangeSet, markDeletionScanDone, openErrorCount, seedCoupled } from './coupled-seed.js';
-import { type BenchPaths, batchSizeInUse } from './engine.js';
+import { type BenchUrls, batchSizeInUse, sqliteUrls } from './engine.js';
 import { benchLine, note } from './kit.js';
+import { openErrorCountPostgres, seedCoupledPostgres } from './postgres-seed.js';
 import { tempDir } from './seed.js';
 
 /** 5,000 changed on each side, 500 of them the same records changed in the same field on both. */
@@ -18,15 +19,34 @@ interface JobReport {
   sampledRssMb: number;
 }
 
+/** One seeded steady state, ready for the job: where it is, and how to read the result and clean up. */
+interface SeededSet {
+  urls: BenchUrls;
+  mappingId: number;
+  openErrors(): Promise<number>;
+  remove(): Promise<void>;
+}
+
+type Backend = (records: number) => Promise<SeededSet>;
+
 /**
- * `incremental`: the same change set over 1,000,000 and over 100,000 coupled records. A job should cost
- * what its changes cost, not what the table holds. Targets: ≤ 1.5 s for 1M, within 1.3 × of 100k,
- * peak RSS of the job's process ≤ 300 MB.
+ * `incremental`: the same change set over 1,000,000 and over 100,000 coupled records, SQLite files for
+ * Tandem's store and both apps (the embedded default). A job should cost what its changes cost, not what
+ * the table holds. Targets: ≤ 1.5 s for 1M, within 1.3 × of 100k, peak RSS of the job's process ≤ 300 MB.
  */
 export async function incremental(): Promise<string> {
-  const big = await measure(1_000_000);
-  const small = await measure(100_000);
-  return benchLine('incremental', {
+  return compareSizes('incremental', onSqlite);
+}
+
+/** `incremental-postgres`: the same scenario with the store and both apps in PostgreSQL databases. */
+export async function incrementalPostgres(): Promise<string> {
+  return compareSizes('incremental-postgres', onPostgres);
+}
+
+async function compareSizes(name: string, backend: Backend): Promise<string> {
+  const big = await measure(1_000_000, backend);
+  const small = await measure(100_000, backend);
+  return benchLine(name, {
     ms_1m: Math.round(big.ms),
     ms_100k: Math.round(small.ms),
     ratio: big.ms / small.ms,
@@ -38,22 +58,42 @@ export async function incremental(): Promise<string> {
   });
 }
 
-async function measure(records: number): Promise<JobReport & { openErrors: number }> {
+async function onSqlite(records: number): Promise<SeededSet> {
   const dir = tempDir(`incremental-${records}`);
   try {
-    const paths: BenchPaths = {
-      store: dir.file('store.sqlite'),
-      erp: dir.file('erp.sqlite'),
-      crm: dir.file('crm.sqlite'),
-    };
-    const seedStarted = performance.now();
+    const paths = { store: dir.file('store.sqlite'), erp: dir.file('erp.sqlite'), crm: dir.file('crm.sqlite') };
     const set = await seedCoupled(paths, records);
     applyChanges(paths, set, CHANGES);
     markDeletionScanDone(paths.store);
-    note(`${records} coupled records seeded and changed in ${Math.round(performance.now() - seedStarted)} ms`);
+    return {
+      urls: sqliteUrls(paths),
+      mappingId: set.mappingId,
+      openErrors: async () => openErrorCount(paths.store),
+      remove: async () => dir.remove(),
+    };
+  } catch (error) {
+    dir.remove();
+    throw error;
+  }
+}
 
-    const report = runJobInChild(paths, set.mappingId);
-    const openErrors = openErrorCount(paths.store);
+async function onPostgres(records: number): Promise<SeededSet> {
+  const set = await seedCoupledPostgres(records, CHANGES);
+  return {
+    urls: set.urls,
+    mappingId: set.mappingId,
+    openErrors: () => openErrorCountPostgres(set.urls.store),
+    remove: set.drop,
+  };
+}
+
+async function measure(records: number, backend: Backend): Promise<JobReport & { openErrors: number }> {
+  const seedStarted = performance.now();
+  const set = await backend(records);
+  try {
+    note(`${records} coupled records seeded and changed in ${Math.round(performance.now() - seedStarted)} ms`);
+    const report = runJobInChild(set.urls, set.mappingId);
+    const openErrors = await set.openErrors();
     note(
       `${records}: ${Math.round(report.ms)} ms, ${report.status}, peak RSS ${Math.round(report.maxRssMb)} MB ` +
         `(sampled ${Math.round(report.sampledRssMb)} MB), open errors ${openErrors}, ${JSON.stringify(report.counters)}`,
@@ -61,16 +101,16 @@ async function measure(records: number): Promise<JobReport & { openErrors: numbe
     if (report.message) note(`job message: ${report.message.slice(0, 300)}`);
     return { ...report, openErrors };
   } finally {
-    dir.remove();
+    await set.remove();
   }
 }
 
 /** The job alone, in a fresh Node process with the same loader the bench script uses. */
-function runJobInChild(paths: BenchPaths, mappingId: number): JobReport {
+function runJobInChild(urls: BenchUrls, mappingId: number): JobReport {
   const here = dirname(fileURLToPath(import.meta.url));
   const child = spawnSync(
     process.execPath,
-    [...profilerFlags(), '--import', 'tsx', join(here, 'incremental-job.ts'), JSON.stringify({ paths, mappingId })],
+    [...profilerFlags(), '--import', 'tsx', join(here, 'incremental-job.ts'), JSON.stringify({ urls, mappingId })],
     { cwd: join(here, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
   );
   if (child.status !== 0) throw new Error(`the job process exited with ${child.status ?? child.signal}`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_ENGINE_SETTINGS } from '../src/engine/sync-context.js';
-import { batchSizeInUse, prepareStore, runOneJob } from './engine.js';
+import { batchSizeInUse, prepareStore, runOneJob, sqliteUrls } from './engine.js';
 import { benchLine, note } from './kit.js';
 import { CRM_SCHEMA, customer, ERP_SCHEMA, insertRows, isoMs, openApp, tempDir } from './seed.js';
 
@@ -38,8 +38,8 @@ export async function initialSync(): Promise<string> {
     const crmPath = dir.file('crm.sqlite');
     openApp(crmPath, CRM_SCHEMA).close();
     const storePath = dir.file('store.sqlite');
-    const mappingId = await prepareStore(storePath);
-    const outcome = await runOneJob({ store: storePath, erp: erpPath, crm: crmPath }, mappingId);
+    const mappingId = await prepareStore(`sqlite:${storePath}`);
+    const outcome = await runOneJob(sqliteUrls({ store: storePath, erp: erpPath, crm: crmPath }), mappingId);
     note(`engine job: ${Math.round(outcome.ms)} ms, ${outcome.status}, ${JSON.stringify(outcome.counters)}`);
     if (outcome.status !== 'SUCCEEDED') note(`job message: ${outcome.message?.slice(0, 300)}`);
 

@@ -1,5 +1,5 @@
 import { removeCouplingBulk, restoreBulk, retryAll } from './actions.bench.js';
-import { incremental } from './incremental.bench.js';
+import { incremental, incrementalPostgres } from './incremental.bench.js';
 import { initialSync } from './initial-sync.bench.js';
 import { runScenarios } from './kit.js';
 
@@ -10,6 +10,7 @@ import { runScenarios } from './kit.js';
 const SCENARIOS: Record<string, () => Promise<string>> = {
   'initial-sync': initialSync,
   incremental,
+  'incremental-postgres': incrementalPostgres,
   'retry-all': retryAll,
   'remove-coupling-bulk': removeCouplingBulk,
   'restore-bulk': restoreBulk,

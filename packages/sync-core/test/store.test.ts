@@ -30,6 +30,14 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     store = await createStore({ url: db.url });
     const executed = await store.orm.getMigrator().getExecutedMigrations();
     expect(executed.map((m) => m.name)).toEqual(MIGRATIONS.map((m) => m.name));
+    if (dialect === 'postgresql') {
+      // Room on each coupling page for the row versions a job's sync-state updates write (HOT updates).
+      const [coupling] = await store
+        .em()
+        .getConnection()
+        .execute("select reloptions from pg_class where relname = 'coupling'");
+      expect(coupling.reloptions).toEqual(['fillfactor=80']);
+    }
     await store.close();
     // A second start finds nothing to do and keeps the data.
     store = await createStore({ url: db.url });
