@@ -5,6 +5,7 @@ import { applyChanges, type ChangeSet, markDeletionScanDone, openErrorCount, see
 import { type BenchUrls, batchSizeInUse, sqliteUrls } from './engine.js';
 import { benchLine, note } from './kit.js';
 import { openErrorCountPostgres, seedCoupledPostgres } from './postgres-seed.js';
+import { copyAppsForFloor, syncByHand } from './raw-incremental.js';
 import { tempDir } from './seed.js';
 
 /** 5,000 changed on each side, 500 of them the same records changed in the same field on both. */
@@ -24,6 +25,8 @@ interface SeededSet {
   urls: BenchUrls;
   mappingId: number;
   openErrors(): Promise<number>;
+  /** The same changes synchronized by hand on copies of the apps (raw-incremental.ts), in ms; SQLite only. */
+  floor?(): { ms: number; written: number };
   remove(): Promise<void>;
 }
 
@@ -51,6 +54,9 @@ async function compareSizes(name: string, backend: Backend): Promise<string> {
     ms_100k: Math.round(small.ms),
     ratio: big.ms / small.ms,
     rss_mb: Math.round(big.maxRssMb),
+    ...(big.floorMs !== undefined && small.floorMs !== undefined
+      ? { floor_1m: Math.round(big.floorMs), floor_100k: Math.round(small.floorMs) }
+      : {}),
     conflicts: big.openErrors,
     modified: big.counters.modified,
     status: big.status,
@@ -65,10 +71,12 @@ async function onSqlite(records: number): Promise<SeededSet> {
     const set = await seedCoupled(paths, records);
     applyChanges(paths, set, CHANGES);
     markDeletionScanDone(paths.store);
+    const floorPaths = copyAppsForFloor(paths);
     return {
       urls: sqliteUrls(paths),
       mappingId: set.mappingId,
       openErrors: async () => openErrorCount(paths.store),
+      floor: () => syncByHand(floorPaths, set, CHANGES.conflicts),
       remove: async () => dir.remove(),
     };
   } catch (error) {
@@ -87,7 +95,10 @@ async function onPostgres(records: number): Promise<SeededSet> {
   };
 }
 
-async function measure(records: number, backend: Backend): Promise<JobReport & { openErrors: number }> {
+async function measure(
+  records: number,
+  backend: Backend,
+): Promise<JobReport & { openErrors: number; floorMs: number | undefined }> {
   const seedStarted = performance.now();
   const set = await backend(records);
   try {
@@ -99,7 +110,12 @@ async function measure(records: number, backend: Backend): Promise<JobReport & {
         `(sampled ${Math.round(report.sampledRssMb)} MB), open errors ${openErrors}, ${JSON.stringify(report.counters)}`,
     );
     if (report.message) note(`job message: ${report.message.slice(0, 300)}`);
-    return { ...report, openErrors };
+    const floor = set.floor?.();
+    if (floor)
+      note(
+        `${records}: the same changes by hand, no bookkeeping: ${Math.round(floor.ms)} ms, ${floor.written} rows written`,
+      );
+    return { ...report, openErrors, floorMs: floor?.ms };
   } finally {
     await set.remove();
   }

@@ -36,7 +36,7 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
         .em()
         .getConnection()
         .execute("select reloptions from pg_class where relname = 'coupling'");
-      expect(coupling.reloptions).toEqual(['fillfactor=80']);
+      expect(coupling?.reloptions).toEqual(['fillfactor=80']);
     }
     await store.close();
     // A second start finds nothing to do and keeps the data.
