@@ -42,17 +42,20 @@ export function syncByHand(paths: BenchPaths, set: CoupledSet, conflicts: number
     // The conflicting records are the first `conflicts` ERP changes; a hand-written sync skips them.
     const conflicting = new Set<string>();
     let written = 0;
+    const customerChanges = erp.prepare(
+      `select id, name, modified_at from customer where modified_at >= ? and (modified_at > ? or id > ?)
+       order by modified_at, id limit ${PAGE}`,
+    );
+    const accountChanges = crm.prepare(
+      `select accountid, erp_id, address1_city, modifiedon from account
+       where modifiedon >= ? and (modifiedon > ? or accountid > ?) order by modifiedon, accountid limit ${PAGE}`,
+    );
 
     // ERP → CRM: changed customers, their accounts by erp_id, names written over.
     // Cursors start after the last seeded record (as the engine's checkpoints do), not at it.
     let cursor = { ms: since, id: Number.MAX_SAFE_INTEGER };
     for (;;) {
-      const page = erp
-        .prepare(
-          `select id, name, modified_at from customer where modified_at >= ? and (modified_at > ? or id > ?)
-           order by modified_at, id limit ${PAGE}`,
-        )
-        .all([isoMs(cursor.ms), isoMs(cursor.ms), cursor.id]) as Array<{
+      const page = customerChanges.all([isoMs(cursor.ms), isoMs(cursor.ms), cursor.id]) as Array<{
         id: number;
         name: string;
         modified_at: string;
@@ -83,12 +86,7 @@ export function syncByHand(paths: BenchPaths, set: CoupledSet, conflicts: number
     // CRM → ERP: changed accounts (the ones the ERP side did not change), cities written over.
     let crmCursor = { ms: since, id: '\uffff' };
     for (;;) {
-      const page = crm
-        .prepare(
-          `select accountid, erp_id, address1_city, modifiedon from account
-           where modifiedon >= ? and (modifiedon > ? or accountid > ?) order by modifiedon, accountid limit ${PAGE}`,
-        )
-        .all([crmCursor.ms, crmCursor.ms, crmCursor.id]) as Array<{
+      const page = accountChanges.all([crmCursor.ms, crmCursor.ms, crmCursor.id]) as Array<{
         accountid: string;
         erp_id: string;
         address1_city: string;
