@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createStore, type SyncJobSnapshot, TandemError } from '@tandem/sync-core';
+import { createStore, FINISHED_JOB_STATUSES, type SyncJobSnapshot, TandemError } from '@tandem/sync-core';
 import { ensureAdminKey } from './auth/api-keys.js';
 import { errorsCommand } from './commands/errors.command.js';
 import { keysCommand } from './commands/keys.command.js';
@@ -169,7 +169,7 @@ async function syncRun(config: TandemConfig, mappingName: string, full: boolean)
 }
 
 function isFinal(job: SyncJobSnapshot): boolean {
-  return ['SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED'].includes(job.status);
+  return (FINISHED_JOB_STATUSES as readonly string[]).includes(job.status);
 }
 
 function describeJob(job: SyncJobSnapshot): string {

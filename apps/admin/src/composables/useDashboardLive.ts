@@ -8,7 +8,7 @@ import {
   RecentJobsQuery,
 } from '../graphql/dashboard';
 import { OUTCOME_WINDOWS, type OutcomeWindow } from './job-outcomes';
-import { type Job, mergeJob } from './sync-jobs';
+import { isActive, type Job, mergeJob } from './sync-jobs';
 
 const RECENT_JOBS = 30;
 
@@ -47,7 +47,6 @@ export function useJobsLive() {
   return { jobs, fetching: query.fetching, error: computed(() => query.error.value ?? live.error.value) };
 }
 
-const FINAL_STATUSES = new Set(['SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED']);
 /** Jobs often finish in bursts (one per mapping): one re-read for the burst. */
 const OUTCOMES_SETTLE_MS = 1500;
 
@@ -73,7 +72,8 @@ export function useJobOutcomesLive(window: Ref<OutcomeWindow>) {
   const counted = new Set<string>();
   const live = useSubscription({ query: JobChangedSubscription }, (_previous, event) => {
     const job = event.syncJobChanged;
-    if (FINAL_STATUSES.has(job.status) && !counted.has(job.id)) {
+    // A job that is neither queued nor running has finished: it counts in the outcomes from now on.
+    if (!isActive(job) && !counted.has(job.id)) {
       counted.add(job.id);
       reread();
     }

@@ -1,6 +1,7 @@
 import type { StoreSql } from '../db/store-sql.js';
+import { FINISHED_JOB_STATUSES } from '../entities/enums.js';
 import { InvalidInputError } from '../errors/invalid-input.error.js';
-import { toNumber } from '../repositories/sql-values.js';
+import { placeholders, toNumber } from '../repositories/sql-values.js';
 import type { ActionContext, RetentionResult } from './action-types.js';
 
 const DAY_MS = 86_400_000;
@@ -21,9 +22,9 @@ export async function deleteSyncEntriesOlderThan(
     const logEntries = keepFrom === null ? 0 : await sql.run('delete from sync_log_entry where id < ?', [keepFrom]);
     const errors = await sql.run("delete from sync_error where status = 'RESOLVED' and resolved_at < ?", [cutoff]);
     const jobs = await sql.run(
-      `delete from sync_job where finished_at < ? and status in ('SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED')
+      `delete from sync_job where finished_at < ? and status in (${placeholders(FINISHED_JOB_STATUSES.length)})
        and not exists (select 1 from sync_error e where e.job_id = sync_job.id and e.status = 'OPEN')`,
-      [cutoff],
+      [cutoff, ...FINISHED_JOB_STATUSES],
     );
     return { jobs, errors, logEntries };
   });

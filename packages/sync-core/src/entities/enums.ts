@@ -14,7 +14,9 @@ export type DeletionConflictResolution = (typeof DELETION_CONFLICT_RESOLUTIONS)[
 
 export const SYNC_JOB_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED'] as const;
 export type SyncJobStatus = (typeof SYNC_JOB_STATUSES)[number];
-export const FINISHED_JOB_STATUSES: readonly SyncJobStatus[] = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED'];
+/** The statuses a job ends in (it is no longer queued or running). */
+export const FINISHED_JOB_STATUSES = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED'] as const satisfies SyncJobStatus[];
+export type FinishedJobStatus = (typeof FINISHED_JOB_STATUSES)[number];
 
 export const SYNC_ERROR_KINDS = [
   'UPDATE_CONFLICT',

@@ -1,17 +1,14 @@
 import type { StoreSqlAccess } from '../db/store-sql.js';
-import type { SyncJobStatus } from '../entities/enums.js';
+import { FINISHED_JOB_STATUSES, type FinishedJobStatus } from '../entities/enums.js';
 import { placeholders, toNumber } from './sql-values.js';
-
-/** The statuses a job ends in: what an outcomes chart stacks. */
-export const FINAL_JOB_STATUSES = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED'] as const satisfies SyncJobStatus[];
-export type FinalJobStatus = (typeof FINAL_JOB_STATUSES)[number];
 
 export interface JobOutcomeBucket {
   /** Epoch ms, inclusive; a multiple of the bucket size. */
   start: number;
   /** Epoch ms, exclusive. */
   end: number;
-  counts: Record<FinalJobStatus, number>;
+  /** Jobs by the status they ended in: what an outcomes chart stacks. */
+  counts: Record<FinishedJobStatus, number>;
 }
 
 export interface JobOutcomesQuery {
@@ -31,14 +28,14 @@ export interface JobOutcomesQuery {
 export async function jobOutcomesOverTime(store: StoreSqlAccess, query: JobOutcomesQuery): Promise<JobOutcomeBucket[]> {
   const first = Math.floor(query.since / query.bucketMs);
   const last = Math.floor(query.until / query.bucketMs);
-  const params: unknown[] = [query.bucketMs, first * query.bucketMs, ...FINAL_JOB_STATUSES];
-  let where = `finished_at >= ? and status in (${placeholders(FINAL_JOB_STATUSES.length)})`;
+  const params: unknown[] = [query.bucketMs, first * query.bucketMs, ...FINISHED_JOB_STATUSES];
+  let where = `finished_at >= ? and status in (${placeholders(FINISHED_JOB_STATUSES.length)})`;
   if (query.mappingId != null) {
     where += ' and mapping_id = ?';
     params.push(query.mappingId);
   }
   const rows = await store.session((sql) =>
-    sql.query<{ bucket: unknown; status: FinalJobStatus; n: unknown }>(
+    sql.query<{ bucket: unknown; status: FinishedJobStatus; n: unknown }>(
       // Integer division on both stores: finished_at is a bigint of epoch ms.
       `select finished_at / ? as bucket, status, count(*) as n from sync_job where ${where} group by 1, 2`,
       params,

@@ -1,4 +1,4 @@
-import { FINAL_JOB_STATUSES, type JobOutcomeBucket, jobOutcomesOverTime } from '@tandem/sync-core';
+import { FINISHED_JOB_STATUSES, type JobOutcomeBucket, jobOutcomesOverTime } from '@tandem/sync-core';
 import { InvalidInputError } from '../../errors/invalid-input.error.js';
 import { builder } from '../builder.js';
 import { parseOptionalId } from '../ids.js';
@@ -24,7 +24,7 @@ builder.queryFields((t) => ({
   syncJobOutcomes: t.field({
     type: [SyncJobOutcomeBucketRef],
     authScopes: { viewer: true },
-    description: `Finished jobs (${FINAL_JOB_STATUSES.join(', ')}) per time bucket over the last \`hours\`, oldest bucket first, empty buckets included; buckets are aligned to their size in UTC.`,
+    description: `Finished jobs (${FINISHED_JOB_STATUSES.join(', ')}) per time bucket over the last \`hours\`, oldest bucket first, empty buckets included; buckets are aligned to their size in UTC.`,
     args: {
       mappingId: t.arg.id(),
       hours: t.arg.int({ description: `1–${MAX_HOURS}; default 24.` }),
