@@ -106,6 +106,18 @@ export async function graphqlRequest<T>(
   return body.data;
 }
 
+/** A new API key with `role`, made by the admin through the API; returns the key itself (shown once). */
+export async function createApiKey(api: ApiProcess, role: 'VIEWER' | 'OPERATOR', name: string): Promise<string> {
+  const created = await graphqlRequest<{ createApiKey: { key?: string } }>(
+    api,
+    api.adminKey,
+    'mutation($name: String!, $role: ApiKeyRole!) { createApiKey(name: $name, role: $role) { ... on CreateApiKeyPayload { key } } }',
+    { name, role },
+  );
+  if (!created.createApiKey.key) throw new Error(`no ${role} key was created: ${JSON.stringify(created)}`);
+  return created.createApiKey.key;
+}
+
 /** Fails a test file's setup at once, with what to do, when there is no console build to serve. */
 export function requireConsoleBuild(): void {
   if (!existsSync(join(ADMIN_DIST, 'index.html'))) {

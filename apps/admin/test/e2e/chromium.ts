@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install -y chromium`; `.ci/run` installs it): the e2e files skip without it. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -38,4 +38,20 @@ export async function launchBrowser(): Promise<Browser> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A new tab signed in with `key` (each tab keeps its own session in sessionStorage, so a new one starts
+ * signed out): it asks for `path`, is sent to the login page, signs in, and is returned once the console
+ * has taken it back to `path`'s page (the login's redirect keeps the query).
+ */
+export async function signIn(browser: Browser, baseUrl: string, key: string, path = '/errors'): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(`${baseUrl}${path}`);
+  await page.waitForURL(/\/login\?redirect=/);
+  await page.getByTestId('api-key-input').fill(key);
+  await page.getByTestId('sign-in').click();
+  const landing = new URL(path, baseUrl).pathname;
+  await page.waitForURL((url) => url.pathname === landing);
+  return page;
 }

@@ -3,17 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'libsql';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApiProcess,
+  createApiKey,
   graphqlRequest,
   requireConsoleBuild,
   startApi,
   waitFor,
   waitForDemoError,
 } from './api-process';
-import { type Browser, CHROMIUM, launchBrowser } from './chromium';
+import { type Browser, CHROMIUM, launchBrowser, signIn } from './chromium';
 
 const DOCS_IMAGES = fileURLToPath(new URL('../../../../docs/images/', import.meta.url));
 // The README's pictures come from this run. They are rewritten when asked (TANDEM_UPDATE_SCREENSHOTS=1) or
@@ -57,17 +58,6 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     }
   }
 
-  /** A new tab has its own sessionStorage: signed out. */
-  async function signIn(key: string): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(`${api.url}/errors`);
-    await page.waitForURL(/\/login\?redirect=/);
-    await page.getByTestId('api-key-input').fill(key);
-    await page.getByTestId('sign-in').click();
-    await page.waitForURL(`${api.url}/errors`);
-    return page;
-  }
-
   it('refuses an unknown key on the login page', async () => {
     const page = await context.newPage();
     await page.goto(`${api.url}/login`);
@@ -78,7 +68,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
   });
 
   it("the detail panel of crm-p-2's write failure shows both records and links to its log", async () => {
-    const page = await signIn(api.adminKey);
+    const page = await signIn(browser, api.url, api.adminKey);
     const row = page.getByTestId('sync-error-row').filter({ hasText: 'crm-p-2' }).first();
     await row.waitFor();
     const errorId = await row.getAttribute('data-id');
@@ -113,7 +103,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
       );
       return data.syncErrors.edges[0]?.node.id;
     });
-    const page = await signIn(api.adminKey);
+    const page = await signIn(browser, api.url, api.adminKey);
     await page.goto(`${api.url}/errors?error=${encodeURIComponent(conflictId)}`);
     const conflicting = page.locator('[data-testid="compare-field"]:has([data-testid="conflicting"])').first();
     await conflicting.waitFor();
@@ -147,7 +137,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
   });
 
   it('the jobs page lists the demo jobs, live, and opens a job with its errors', async () => {
-    const page = await signIn(api.adminKey);
+    const page = await signIn(browser, api.url, api.adminKey);
     await page.getByRole('link', { name: 'Sync jobs' }).click();
     await page.waitForURL(`${api.url}/jobs`);
     await page.getByTestId('sync-job-row').first().waitFor();
@@ -232,7 +222,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
   });
 
   it('an admin sees the dashboard and the demo error, and removes its coupling through the UI', async () => {
-    const page = await signIn(api.adminKey);
+    const page = await signIn(browser, api.url, api.adminKey);
     await expect.poll(() => page.getByTestId('viewer-role').textContent()).toBe('ADMIN');
 
     // The dashboard first: the open error counted by kind and mapping, the demo's jobs listed.
@@ -284,7 +274,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
   });
 
   it('a job started through the API appears on the open dashboard without a reload', async () => {
-    const page = await signIn(api.adminKey);
+    const page = await signIn(browser, api.url, api.adminKey);
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByTestId('recent-job').first().waitFor();
     // Survives only if the page is never reloaded.
@@ -380,12 +370,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
   });
 
   it('a viewer sees errors but no action buttons', async () => {
-    const created = await graphqlRequest<{ createApiKey: { key?: string } }>(
-      api,
-      api.adminKey,
-      'mutation { createApiKey(name: "e2e viewer", role: VIEWER) { ... on CreateApiKeyPayload { key } } }',
-    );
-    const page = await signIn(created.createApiKey.key!);
+    const page = await signIn(browser, api.url, await createApiKey(api, 'VIEWER', 'e2e viewer'));
     await expect.poll(() => page.getByTestId('viewer-role').textContent()).toBe('VIEWER');
     await page.getByTestId('filter-search').waitFor();
     // Resolved errors too, so the table has a row to show (the admin resolved the open one).

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'libsql';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, graphqlRequest, requireConsoleBuild, startApi, waitFor } from './api-process';
-import { type Browser, CHROMIUM, launchBrowser } from './chromium';
+import { type ApiProcess, createApiKey, graphqlRequest, requireConsoleBuild, startApi, waitFor } from './api-process';
+import { type Browser, CHROMIUM, launchBrowser, signIn } from './chromium';
 
 /** Update conflicts made on purpose: more than the page's 50 rows, so that the list has a second page. */
 const CONFLICTS = 60;
@@ -35,7 +35,6 @@ const byGroup = (a: GroupCount, b: GroupCount) =>
 // Skipped only where the browser is missing (`.ci/run` installs it); everywhere else it must run.
 describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a real `tandem start`', () => {
   let api: ApiProcess;
-  let context: BrowserContext;
   let browser: Browser;
   let mappingIds: Record<string, string>;
 
@@ -143,24 +142,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     expect(open.INTEGRATION_RECORD_DELETED).toBeGreaterThanOrEqual(DELETIONS);
 
     browser = await launchBrowser();
-    context = browser.context;
   });
 
   afterAll(async () => {
     await browser?.close();
     await api?.stop();
   });
-
-  /** A new tab has its own sessionStorage: signed out. Lands on `path` once signed in. */
-  async function signIn(key: string, path = '/errors'): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(`${api.url}${path}`);
-    await page.waitForURL(/\/login\?redirect=/);
-    await page.getByTestId('api-key-input').fill(key);
-    await page.getByTestId('sign-in').click();
-    await page.waitForURL((url) => url.pathname === '/errors');
-    return page;
-  }
 
   /** The open errors by group as the store counts them. */
   function storeGroups(): GroupCount[] {
@@ -204,7 +191,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
   }
 
   it('the grouped view lists the open errors by mapping, kind and pattern, with the counts the API and the store hold', async () => {
-    const page = await signIn(api.adminKey);
+    const page = await signIn(browser, api.url, api.adminKey);
     await page.getByTestId('sync-error-row').first().waitFor();
     await page.getByTestId('view-groups').click();
     await page.waitForURL((url) => url.searchParams.get('view') === 'groups');
@@ -245,7 +232,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
   });
 
   it('"Show errors" on a group lists exactly its errors, filtered in the URL; Previous returns to the first page', async () => {
-    const page = await signIn(api.adminKey, '/errors?view=groups');
+    const page = await signIn(browser, api.url, api.adminKey, '/errors?view=groups');
     const customers = databaseId(mappingIds.customers!);
     const conflicts = storeGroups().find((group) => group.mappingId === customers && group.kind === 'UPDATE_CONFLICT')!;
     const row = groupRow(page, conflicts);
@@ -306,7 +293,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
   }
 
   it('a shared URL with a selection reproduces it after a reload; a filter change clears it', async () => {
-    const page = await signIn(api.adminKey, '/errors?kind=UPDATE_CONFLICT');
+    const page = await signIn(browser, api.url, api.adminKey, '/errors?kind=UPDATE_CONFLICT');
     await page.getByTestId('sync-error-row').nth(2).waitFor();
     const ids = (await rowIds(page)).slice(1, 3);
     for (const id of ids)
@@ -323,7 +310,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     expect(await page.getByTestId('action-RETRY').isEnabled()).toBe(true);
     // Someone else opening the link signs in first: the login's redirect keeps the whole query.
     const linkUrl = new URL(link);
-    const other = await signIn(api.adminKey, `${linkUrl.pathname}${linkUrl.search}`);
+    const other = await signIn(browser, api.url, api.adminKey, `${linkUrl.pathname}${linkUrl.search}`);
     expect(new URL(other.url()).searchParams.get('selected')).toBe(ids.join(','));
     await other.getByTestId('sync-error-row').first().waitFor();
     await expect.poll(() => checkedIds(other)).toEqual(ids);
@@ -386,7 +373,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     const targets = before.filter(inGroup);
     expect(targets).toHaveLength(group.count);
 
-    const page = await signIn(api.adminKey, '/errors?view=groups');
+    const page = await signIn(browser, api.url, api.adminKey, '/errors?view=groups');
     const row = groupRow(page, group);
     const sent = page.waitForRequest((request) => (request.postData() ?? '').includes('RestoreRecords'));
     await row.getByTestId('group-action-RESTORE_RECORDS').click();
@@ -468,7 +455,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     const others = before.errors.filter((e) => !(e.status === 'OPEN' && e.kind === 'UPDATE_CONFLICT'));
     expect(others.some((e) => e.status === 'OPEN')).toBe(true);
 
-    const page = await signIn(api.adminKey, '/errors?kind=UPDATE_CONFLICT');
+    const page = await signIn(browser, api.url, api.adminKey, '/errors?kind=UPDATE_CONFLICT');
     await expect.poll(() => page.getByTestId('retry-all').textContent()).toContain(`Retry all ${matching.length} open`);
     await page.getByTestId('retry-all').click();
     const dialog = page.getByTestId('action-dialog');
@@ -520,10 +507,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
   });
 
   it('a viewer sees the groups and can open them, but no actions and no Retry all', async () => {
-    const created = await gql<{ createApiKey: { key?: string } }>(
-      'mutation { createApiKey(name: "e2e errors viewer", role: VIEWER) { ... on CreateApiKeyPayload { key } } }',
-    );
-    const page = await signIn(created.createApiKey.key!, '/errors?view=groups');
+    const viewerKey = await createApiKey(api, 'VIEWER', 'e2e errors viewer');
+    const page = await signIn(browser, api.url, viewerKey, '/errors?view=groups');
     await page.getByTestId('sync-error-group').first().waitFor();
     await expect.poll(() => page.getByTestId('viewer-role').textContent()).toBe('VIEWER');
     expect(await page.locator('[data-testid^="group-action-"]').count()).toBe(0);
@@ -623,7 +608,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     // The group restored above: resolved rows the filter still shows, which must stay as they are.
     expect(before.length).toBeGreaterThanOrEqual(DELETIONS);
 
-    const page = await signIn(api.adminKey, `/errors?${filter}`);
+    const page = await signIn(browser, api.url, api.adminKey, `/errors?${filter}`);
     await page.getByTestId('sync-error-row').first().waitFor();
     expect(sortedIds(await rowIds(page))).toEqual(before.map((e) => e.id));
     await page.evaluate(() => Object.assign(window, { stayedOpen: true }));
@@ -659,7 +644,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     const before = open();
     expect(before.length).toBeGreaterThanOrEqual(2);
 
-    const page = await signIn(api.adminKey, `/errors?${filter}`);
+    const page = await signIn(browser, api.url, api.adminKey, `/errors?${filter}`);
     await page.getByTestId('sync-error-row').first().waitFor();
     const listed = await rowIds(page);
     expect(sortedIds(listed)).toEqual(before.map((e) => e.id));
@@ -716,7 +701,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     // More than a page of refusals: some of them are on pages the browser never loaded.
     expect(refused.length).toBeGreaterThan(50);
 
-    const page = await signIn(api.adminKey, `/errors?mapping=${encodeURIComponent(mappingIds.customers!)}`);
+    const page = await signIn(
+      browser,
+      api.url,
+      api.adminKey,
+      `/errors?mapping=${encodeURIComponent(mappingIds.customers!)}`,
+    );
     await page.getByTestId('sync-error-row').first().waitFor();
     await expect.poll(() => page.getByTestId('total-count').textContent()).toBe(`${open.length} errors match`);
     const firstPage = new Set(await rowIds(page));

@@ -1,10 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'libsql';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, graphqlRequest, requireConsoleBuild, startApi, waitForDemoError } from './api-process';
-import { type Browser, CHROMIUM, launchBrowser } from './chromium';
+import {
+  type ApiProcess,
+  createApiKey,
+  graphqlRequest,
+  requireConsoleBuild,
+  startApi,
+  waitForDemoError,
+} from './api-process';
+import { type Browser, CHROMIUM, launchBrowser, signIn } from './chromium';
 
 interface MappingRow {
   id: number;
@@ -43,7 +50,6 @@ function withoutUpdatedAt(row: MappingRow): Omit<MappingRow, 'updated_at'> {
 // Skipped only where the browser is missing (`.ci/run` installs it); everywhere else it must run.
 describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium against a real `tandem start`', () => {
   let api: ApiProcess;
-  let context: BrowserContext;
   let browser: Browser;
 
   beforeAll(async () => {
@@ -51,7 +57,6 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
     api = await startApi();
     await waitForDemoError(api);
     browser = await launchBrowser();
-    context = browser.context;
   });
 
   afterAll(async () => {
@@ -59,26 +64,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
     await api?.stop();
   });
 
-  /** A new tab has its own sessionStorage: signed out. Waits until the console knows the key's role. */
-  async function signIn(key: string, role: string): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(`${api.url}/mappings`);
-    await page.waitForURL(/\/login\?redirect=/);
-    await page.getByTestId('api-key-input').fill(key);
-    await page.getByTestId('sign-in').click();
-    await page.waitForURL(`${api.url}/mappings`);
+  /** A new tab signed in on the mappings page, once the console knows the key's role. */
+  async function signInAs(key: string, role: string): Promise<Page> {
+    const page = await signIn(browser, api.url, key, '/mappings');
     await expect.poll(() => page.getByTestId('viewer-role').textContent()).toBe(role);
     return page;
   }
 
-  async function createKey(role: 'VIEWER' | 'OPERATOR'): Promise<string> {
-    const created = await graphqlRequest<{ createApiKey: { key?: string } }>(
-      api,
-      api.adminKey,
-      `mutation { createApiKey(name: "e2e ${role.toLowerCase()}", role: ${role}) { ... on CreateApiKeyPayload { key } } }`,
-    );
-    return created.createApiKey.key!;
-  }
+  const createKey = (role: 'VIEWER' | 'OPERATOR') => createApiKey(api, role, `e2e ${role.toLowerCase()}`);
 
   const row = (page: Page, name: string): Locator => page.locator(`[data-testid="mapping-row"][data-name="${name}"]`);
   const cell = (page: Page, name: string, testid: string) => row(page, name).getByTestId(testid).textContent();
@@ -91,7 +84,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
   }
 
   it("lists the demo's three mappings with their sides, policies, schedules and live context", async () => {
-    const page = await signIn(api.adminKey, 'ADMIN');
+    const page = await signInAs(api.adminKey, 'ADMIN');
     await page.goto(`${api.url}/`);
     await page.getByRole('link', { name: 'Table mappings' }).click();
     await page.waitForURL(`${api.url}/mappings`);
@@ -184,7 +177,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
 
   it('an admin changes the update-conflict policy and schedule of customers; only that mapping changes', async () => {
     const before = storedMappings(api.dataDir);
-    const page = await signIn(api.adminKey, 'ADMIN');
+    const page = await signInAs(api.adminKey, 'ADMIN');
     await openDetail(page, 'customers');
 
     await page.getByTestId('form-update-conflicts').click();
@@ -261,7 +254,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
 
   it('a negative schedule is refused with a clear message, and nothing is sent or stored', async () => {
     const before = storedMappings(api.dataDir);
-    const page = await signIn(api.adminKey, 'ADMIN');
+    const page = await signInAs(api.adminKey, 'ADMIN');
     let updates = 0;
     page.on('request', (request) => {
       if ((request.postData() ?? '').includes('UpdateTableMapping')) updates += 1;
@@ -288,7 +281,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
   });
 
   it('a viewer sees every setting but no edit form and no run buttons; an operator may run but not edit', async () => {
-    const viewer = await signIn(await createKey('VIEWER'), 'VIEWER');
+    const viewer = await signInAs(await createKey('VIEWER'), 'VIEWER');
     await expect.poll(() => viewer.getByTestId('mapping-row').count()).toBe(3);
     expect(await viewer.getByTestId('run-panel').count()).toBe(0);
     await openDetail(viewer, 'contacts');
@@ -303,7 +296,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
     expect(await viewer.locator('.page input').count()).toBe(0);
     await viewer.close();
 
-    const operator = await signIn(await createKey('OPERATOR'), 'OPERATOR');
+    const operator = await signInAs(await createKey('OPERATOR'), 'OPERATOR');
     await openDetail(operator, 'contacts');
     await operator.getByTestId('run-now-contacts').waitFor();
     expect(await operator.getByTestId('mapping-edit').count()).toBe(0);
@@ -313,9 +306,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
 
   it("a viewer's open mapping page and list show another admin's change without a reload", async () => {
     const key = await createKey('VIEWER');
-    const viewer = await signIn(key, 'VIEWER');
+    const viewer = await signInAs(key, 'VIEWER');
     // Each tab signs in on its own (its own sessionStorage): one on the list, one on the mapping.
-    const list = await signIn(key, 'VIEWER');
+    const list = await signInAs(key, 'VIEWER');
     await row(list, 'contacts').waitFor();
     await openDetail(viewer, 'contacts');
     const before = await viewer.getByTestId('setting-schedule').textContent();

@@ -1,20 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-export { type Browser, CHROMIUM, launchBrowser } from './chromium';
-
-import type { Browser } from './chromium';
-
-/** A new tab signed in with `key` (each tab keeps its own session), on the errors page. */
-export async function signIn(browser: Browser, url: string, key: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(`${url}/errors`);
-  await page.waitForURL(/\/login\?redirect=/);
-  await page.getByTestId('api-key-input').fill(key);
-  await page.getByTestId('sign-in').click();
-  await page.waitForURL(`${url}/errors`);
-  return page;
-}
+export { type Browser, CHROMIUM, launchBrowser, signIn } from './chromium';
 
 export function errorRow(page: Page, errorId: string): Locator {
   return page.locator(`[data-testid="sync-error-row"][data-id="${errorId}"]`);

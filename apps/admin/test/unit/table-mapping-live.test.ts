@@ -1,36 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/composables/sync-jobs';
 import { countsByMapping, withJobEvent } from '../../src/composables/table-mapping-live';
+import { job } from './job-fixture';
 
-function job(id: string, mappingId: string, queuedAt: string, status: Job['status'] = 'SUCCEEDED'): Job {
-  return {
-    id,
-    status,
-    trigger: 'SCHEDULE',
-    full: false,
-    processed: 0,
-    message: null,
-    queuedAt,
-    startedAt: null,
-    finishedAt: null,
-    inserted: 0,
-    modified: 0,
-    deleted: 0,
-    unchanged: 0,
-    skipped: 0,
-    failed: 0,
-    coupled: 0,
-    uncoupled: 0,
-    mapping: { id: mappingId, name: mappingId },
-  };
+/** A job of mapping `mappingId` (named like its id), queued at `queuedAt`. */
+function jobOf(mappingId: string, id: string, queuedAt: string, status: Job['status'] = 'SUCCEEDED'): Job {
+  return job(id, { mapping: { id: mappingId, name: mappingId }, queuedAt, status });
 }
 
 describe('the newest job per mapping', () => {
-  const first = job('j1', 'm1', '2026-11-26T10:00:00.000Z');
+  const first = jobOf('m1', 'j1', '2026-11-26T10:00:00.000Z');
 
   it('a newly queued job replaces the one shown, for its mapping only', () => {
-    const other = job('j9', 'm2', '2026-11-26T09:00:00.000Z');
-    const next = job('j2', 'm1', '2026-11-26T10:00:30.000Z', 'QUEUED');
+    const other = jobOf('m2', 'j9', '2026-11-26T09:00:00.000Z');
+    const next = jobOf('m1', 'j2', '2026-11-26T10:00:30.000Z', 'QUEUED');
     expect(withJobEvent({ m1: first, m2: other }, next)).toEqual({ m1: next, m2: other });
   });
 
@@ -40,7 +23,7 @@ describe('the newest job per mapping', () => {
   });
 
   it("an older job's late event changes nothing", () => {
-    const older = job('j0', 'm1', '2026-11-26T09:59:30.000Z', 'CANCELLED');
+    const older = jobOf('m1', 'j0', '2026-11-26T09:59:30.000Z', 'CANCELLED');
     const state = { m1: first };
     expect(withJobEvent(state, older)).toBe(state);
   });
