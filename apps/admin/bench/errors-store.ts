@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type SeededErrors, seedErrors } from '@tandem/api/bench/seed-errors.js';
-import { createApiKey } from '@tandem/api/src/auth/api-keys.js';
-import { createStore, saveTableMapping } from '@tandem/sync-core';
+import { createErrorsBenchStore, type SeededErrors, seedErrors } from '@tandem/api/bench/seed-errors.js';
 import Database from 'libsql';
 
 export interface ErrorsStore {
@@ -22,22 +20,7 @@ export interface ErrorsStore {
 export async function prepareErrorsStore(dataDir: string, total: number): Promise<ErrorsStore> {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, 'tandem.sqlite');
-  const store = await createStore({ url: `sqlite:${path}` });
-  let key: string;
-  let mappingIds: [number, number];
-  try {
-    const mapping = (name: string) =>
-      saveTableMapping(store.em(), {
-        name,
-        local: { connector: 'erp', table: 'customer', id: 'id', modifiedOn: 'modified_at' },
-        integration: { connector: 'crm', table: 'account', id: 'accountid', modifiedOn: 'modifiedon' },
-        fields: [{ local: 'name', integration: 'name' }],
-      });
-    mappingIds = [await mapping('customers'), await mapping('items')];
-    ({ key } = await createApiKey(store.em(), 'bench', 'OPERATOR'));
-  } finally {
-    await store.close();
-  }
+  const { key, mappingIds } = await createErrorsBenchStore(path, 'OPERATOR');
   const started = performance.now();
   const seeded = seedErrors(path, mappingIds, total);
   return { path, key, seeded, seedMs: performance.now() - started };

@@ -1,14 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStore, saveTableMapping } from '@tandem/sync-core';
 import { benchLine, note } from '@tandem/sync-core/bench-kit';
 import autocannon from 'autocannon';
 import Database from 'libsql';
-import { createApiKey } from '../src/auth/api-keys.js';
 import { encodeCursor } from '../src/graphql/pagination.js';
 import { spawnServer } from './api-process.js';
-import { seedErrors } from './seed-errors.js';
+import { createErrorsBenchStore, seedErrors } from './seed-errors.js';
 
 const TOTAL = Number(process.env.BENCH_ERRORS ?? 1_000_000);
 const DEEP = Math.floor(TOTAL * 0.9);
@@ -20,24 +18,6 @@ const QUERY = `query($mapping: ID!, $after: String) {
     totalCount
     edges { cursor node { id kind status message localId integrationId occurredAt } }
     pageInfo { hasNextPage endCursor } } }`;
-
-async function prepareStore(path: string): Promise<{ key: string; mappingIds: [number, number] }> {
-  const store = await createStore({ url: `sqlite:${path}` });
-  try {
-    const mapping = (name: string) =>
-      saveTableMapping(store.em(), {
-        name,
-        local: { connector: 'erp', table: 'customer', id: 'id', modifiedOn: 'modified_at' },
-        integration: { connector: 'crm', table: 'account', id: 'accountid', modifiedOn: 'modifiedon' },
-        fields: [{ local: 'name', integration: 'name' }],
-      });
-    const mappingIds: [number, number] = [await mapping('customers'), await mapping('items')];
-    const { key } = await createApiKey(store.em(), 'bench', 'VIEWER');
-    return { key, mappingIds };
-  } finally {
-    await store.close();
-  }
-}
 
 /** The cursor of the row `depth` rows into the filtered list: what a client paging that far would hold. */
 function cursorAt(path: string, mappingId: number, depth: number): string {
@@ -89,7 +69,7 @@ export async function errorsPage(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-api-'));
   const path = join(dir, 'tandem.sqlite');
   try {
-    const { key, mappingIds } = await prepareStore(path);
+    const { key, mappingIds } = await createErrorsBenchStore(path, 'VIEWER');
     let started = performance.now();
     const seeded = seedErrors(path, mappingIds, TOTAL);
     note(
