@@ -13,6 +13,8 @@ import {
   placeholders,
   rowsPerStatement,
   sqlBool,
+  tableRows,
+  tableRowsParam,
   toBool,
   toNullableNumber,
   toNumber,
@@ -58,20 +60,20 @@ const COLUMNS = [
   'created_at',
 ] as const;
 
-/** The columns a sync changes (id first, to join on), with their PostgreSQL types for the VALUES list. */
-const SYNC_STATE_TYPES: Record<string, string> = {
-  id: 'bigint',
-  local_modified_us: 'bigint',
-  integration_modified_us: 'bigint',
-  local_values: 'text',
-  integration_values: 'text',
-  parked: 'boolean',
-  failure_count: 'integer',
-  last_failure: 'text',
-  retry_requested: 'boolean',
-  last_synced_at: 'bigint',
-  last_job_id: 'bigint',
-};
+/** The columns a sync changes, id first (to join on). */
+const SYNC_STATE_COLUMNS = [
+  'id',
+  'local_modified_us',
+  'integration_modified_us',
+  'local_values',
+  'integration_values',
+  'parked',
+  'failure_count',
+  'last_failure',
+  'retry_requested',
+  'last_synced_at',
+  'last_job_id',
+] as const;
 
 /** Ids per IN list: well under both databases' bound-parameter limits. */
 const IDS_PER_STATEMENT = 900;
@@ -176,18 +178,25 @@ export class CouplingRepository {
       }
       return;
     }
-    const columns = Object.keys(SYNC_STATE_TYPES);
-    const tuple = `(${columns.map((c) => (this.dialect === 'postgresql' ? `cast(? as ${SYNC_STATE_TYPES[c]})` : '?')).join(', ')})`;
+    const columns = SYNC_STATE_COLUMNS;
     const assignments = columns
       .slice(1)
       .map((c) => `${c} = v.${c}`)
       .join(', ');
     for (const part of chunk(couplings, rowsPerStatement(columns.length))) {
-      await sql.run(
-        `with v (${columns.join(', ')}) as (values ${part.map(() => tuple).join(', ')}) ` +
-          `update coupling set ${assignments} from v where coupling.id = v.id`,
-        part.flatMap((c) => this.syncStateValues(c)),
-      );
+      const rows = part.map((c) => this.syncStateValues(c));
+      if (this.dialect === 'postgresql') {
+        await sql.run(
+          `update coupling set ${assignments} from ${tableRows('coupling')} as v where coupling.id = v.id`,
+          [tableRowsParam(columns, rows)],
+        );
+      } else {
+        await sql.run(
+          `with v (${columns.join(', ')}) as (values ${part.map(() => `(${placeholders(columns.length)})`).join(', ')}) ` +
+            `update coupling set ${assignments} from v where coupling.id = v.id`,
+          rows.flat(),
+        );
+      }
     }
   }
 
@@ -197,10 +206,10 @@ export class CouplingRepository {
     }
   }
 
-  /** The sync-state values of a coupling, in the order of SYNC_STATE_TYPES. */
+  /** The sync-state values of a coupling, in the order of SYNC_STATE_COLUMNS. */
   private syncStateValues(c: CouplingRow): unknown[] {
     const values: Record<string, unknown> = { id: c.id, ...this.columnValues(c) };
-    return Object.keys(SYNC_STATE_TYPES).map((column) => values[column]);
+    return SYNC_STATE_COLUMNS.map((column) => values[column]);
   }
 
   /** A coupling's column values, in the order of COLUMNS. */

@@ -40,16 +40,42 @@ export interface MultiRowInsert {
 }
 
 /**
- * One `INSERT … VALUES (…), (…)` statement: one round trip for a whole chunk, on both databases.
+ * One INSERT for a whole chunk: one round trip, on both databases. SQLite gets a multi-row `VALUES`
+ * list; PostgreSQL gets the rows as one JSON parameter (`tableRowsParam`), in the order given.
  * Column and table names come from code, never from input.
  */
 export async function insertRows(sql: StoreSql, insert: MultiRowInsert): Promise<Array<Record<string, unknown>>> {
   if (insert.rows.length === 0) return [];
-  const tuple = `(${placeholders(insert.columns.length)})`;
-  const statement =
-    `insert into ${insert.table} (${insert.columns.join(', ')}) values ` +
-    `${insert.rows.map(() => tuple).join(', ')}${insert.suffix ? ` ${insert.suffix}` : ''}`;
-  if (insert.suffix?.includes('returning')) return sql.query(statement, insert.rows.flat());
-  await sql.run(statement, insert.rows.flat());
+  const columns = insert.columns.join(', ');
+  const suffix = insert.suffix ? ` ${insert.suffix}` : '';
+  const [statement, params] =
+    sql.dialect === 'postgresql'
+      ? [
+          `insert into ${insert.table} (${columns}) select ${columns} from ${tableRows(insert.table)} ` +
+            `with ordinality as v order by v.ordinality${suffix}`,
+          [tableRowsParam(insert.columns, insert.rows)],
+        ]
+      : [
+          `insert into ${insert.table} (${columns}) values ` +
+            `${insert.rows.map(() => `(${placeholders(insert.columns.length)})`).join(', ')}${suffix}`,
+          insert.rows.flat(),
+        ];
+  if (insert.suffix?.includes('returning')) return sql.query(statement, params);
+  await sql.run(statement, params);
   return [];
+}
+
+/**
+ * PostgreSQL: a set of rows of `table`'s own row type from one `?` parameter (see `tableRowsParam`); each
+ * value is converted to its column's type. A `VALUES` list would bind a parameter per value, thousands per
+ * statement, which PostgreSQL spends longer parsing and planning than inserting (≈ 1.5 × for 1,000 log
+ * rows, docs/BENCHMARKS.md).
+ */
+export function tableRows(table: string): string {
+  return `json_populate_recordset(null::${table}, ?)`;
+}
+
+/** The parameter for `tableRows`: the rows as a JSON array of objects keyed by column name. */
+export function tableRowsParam(columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
+  return JSON.stringify(rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i] ?? null]))));
 }
