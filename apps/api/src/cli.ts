@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createStore, FINISHED_JOB_STATUSES, type SyncJobSnapshot, TandemError } from '@tandem/sync-core';
 import { ensureAdminKey } from './auth/api-keys.js';
+import { checkConfigCommand } from './commands/check-config.command.js';
 import { errorsCommand } from './commands/errors.command.js';
 import { keysCommand } from './commands/keys.command.js';
 import { TerminalProgress } from './commands/terminal-progress.js';
@@ -20,11 +21,13 @@ import { createApi } from './yoga.js';
 
 /**
  * `tandem` — the command line. Exit codes: 0 done, 1 the work failed (a FAILED job), 2 bad usage or an
- * invalid config (the message names the key), 3 something unexpected.
+ * invalid config (the message names the key; a connector whose database is missing or unreachable is
+ * one too, named by its `connectors.NAME.url`), 3 something unexpected.
  */
 const USAGE = `usage: tandem <command> [--config PATH]
   start [--no-demo]     migrate, run scheduled jobs and serve the GraphQL API (no config file: the demo)
-  check-config          validate the config and exit
+  check-config          validate the config, open every connector and check the mapped tables and
+                        columns [--offline: the file only]
   migrate               bring the database schema up to date and exit
   sync run MAPPING      run one job of a mapping now and print its outcome [--full]
   keys create --role VIEWER|OPERATOR|ADMIN --name NAME
@@ -49,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
       all: { type: 'boolean' },
       'run-now': { type: 'boolean' },
       'no-demo': { type: 'boolean' },
+      offline: { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -60,8 +64,7 @@ async function main(argv: string[]): Promise<number> {
   const config = readConfig(values.config, values['no-demo'] ?? false);
   switch (command) {
     case 'check-config':
-      console.log(`config OK: ${config.mappings.length} mappings, ${Object.keys(config.connectors).length} connectors`);
-      return 0;
+      return checkConfigCommand(config, values.offline ?? false);
     case 'migrate': {
       const store = await createStore({ url: config.database.url });
       await store.close();

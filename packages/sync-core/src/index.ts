@@ -1,6 +1,7 @@
 // The public API of @tandem/sync-core: what the apps may import.
 
 export * from './actions/index.js';
+export { checkMappingTables } from './connectors/check-mapping-tables.js';
 export * from './connectors/connector.js';
 export { SqlConnector } from './connectors/sql/index.js';
 export * from './db/database-url.js';

@@ -6,11 +6,11 @@ import {
   InProcessEventBus,
   InProcessQueue,
   RetentionSchedule,
-  SqlConnector,
   type Store,
   saveTableMapping,
 } from '@tandem/sync-core';
 import type { TandemConfig } from '../config/config.schema.js';
+import { closeConnectors, openConnectors } from './open-connectors.js';
 
 /** A running Tandem: the store, the apps' connectors, the event bus and the job queue. */
 export interface TandemRuntime {
@@ -23,18 +23,30 @@ export interface TandemRuntime {
 }
 
 /**
- * Opens the store (migrating it), the connectors, writes the config's mappings into the store (by
+ * Opens the connectors, the store (migrating it), writes the config's mappings into the store (by
  * name: a mapping changed in the file replaces the stored one) and starts the queue with its schedules
  * and the retention policy (`retention.days`, daily).
+ *
+ * The connectors come first and, where jobs run, must answer: an app's database that is missing or
+ * unreachable stops the start with an `InvalidConfigError` naming `connectors.NAME.url`, before the
+ * store is created. A runtime that runs no jobs (`errors list`) does not need the apps up.
  */
 export async function startRuntime(
   config: TandemConfig,
   options: { runJobs?: boolean; schedules?: boolean } = {},
 ): Promise<TandemRuntime> {
-  const store = await createStore({ url: config.database.url });
-  const connectors = new Map<string, Connector>(
-    Object.entries(config.connectors).map(([name, connector]) => [name, SqlConnector.open(name, connector.url)]),
-  );
+  const { connectors, problems } = await openConnectors(config.connectors, { verify: options.runJobs ?? true });
+  if (problems.length > 0) {
+    await closeConnectors(connectors);
+    throw problems[0];
+  }
+  let store: Store;
+  try {
+    store = await createStore({ url: config.database.url });
+  } catch (error) {
+    await closeConnectors(connectors);
+    throw error;
+  }
   for (const mapping of config.mappings) await saveTableMapping(store.em(), mapping);
   const events = new InProcessEventBus();
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -54,7 +66,7 @@ export async function startRuntime(
     async close() {
       retention.stop();
       await queue.close({ graceful: true });
-      for (const connector of connectors.values()) await connector.close();
+      await closeConnectors(connectors);
       await store.close();
     },
   };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parseDatabaseUrl } from '../../db/database-url.js';
+import { parseDatabaseUrl, redact } from '../../db/database-url.js';
 import { chunk as chunksOf } from '../../db/sql-parts.js';
 import {
   type ChangeCursor,
@@ -13,9 +13,9 @@ import {
   type UpdateRow,
   type WriteResult,
 } from '../connector.js';
+import { openSqliteApp, unreachableApp } from './app-database.js';
 import { PostgresClient } from './postgres-client.js';
 import { placeholders, quoteIdent, type SqlClient, type SqlRow, type SqlTransaction } from './sql-client.js';
-import { SqliteClient } from './sqlite-client.js';
 import { describeTable, loadLayout, type TableLayout } from './table-layout.js';
 
 /** Ids per statement for IN lists: well under SQLite's and PostgreSQL's parameter limits. */
@@ -33,13 +33,32 @@ export class SqlConnector implements Connector {
   constructor(
     readonly name: string,
     readonly client: SqlClient,
+    /** The URL it was opened with, password hidden: for messages. */
+    private readonly url = '',
   ) {}
 
-  /** Opens `sqlite:PATH` or `postgres://…`; PostgreSQL connects on first use. */
+  /**
+   * Opens `sqlite:PATH` or `postgres://…`; the app's database must exist (it is never created). A
+   * SQLite file is opened now, so a missing one is an `InvalidConfigError` naming `connectors.NAME.url`
+   * at once; PostgreSQL connects on first use (see `verify`).
+   */
   static open(name: string, url: string): SqlConnector {
-    const parsed = parseDatabaseUrl(url, `connectors.${name}.url`);
-    const client = parsed.dialect === 'sqlite' ? new SqliteClient(parsed.path) : new PostgresClient(parsed.url);
-    return new SqlConnector(name, client);
+    const where = `connectors.${name}.url`;
+    const parsed = parseDatabaseUrl(url, where);
+    const client = parsed.dialect === 'sqlite' ? openSqliteApp(parsed.path, where) : new PostgresClient(parsed.url);
+    return new SqlConnector(name, client, redact(url));
+  }
+
+  /**
+   * Checks that the app answers now, rather than in its first job: a PostgreSQL server that is down or a
+   * database that does not exist is an `InvalidConfigError` naming `connectors.NAME.url`.
+   */
+  async verify(): Promise<void> {
+    try {
+      await this.client.query('select 1 as ok');
+    } catch (error) {
+      throw unreachableApp(`connectors.${this.name}.url`, this.url, error);
+    }
   }
 
   openTable(spec: TableSpec): SqlTableConnector {
@@ -52,15 +71,28 @@ export class SqlConnector implements Connector {
 }
 
 export class SqlTableConnector implements TableConnector {
-  private layoutLoad: Promise<TableLayout> | null = null;
+  private readonly columns = new RetriedLoad(() => describeTable(this.client, this.spec.table));
+  private readonly layoutLoad = new RetriedLoad(async () => {
+    try {
+      return await loadLayout(this.client, this.spec, await this.columns.get());
+    } catch (error) {
+      // The table may be fixed (a column added) before the next call: learn its columns again then.
+      this.columns.forget();
+      throw error;
+    }
+  });
 
   constructor(
     private readonly client: SqlClient,
     readonly spec: TableSpec,
   ) {}
 
-  async describe(): Promise<ColumnInfo[]> {
-    return (await this.layout()).columns;
+  /**
+   * The columns alone, even where the id or modified-on column is missing (which reads refuse), so that
+   * a mapping check can name every column that is not there.
+   */
+  describe(): Promise<ColumnInfo[]> {
+    return this.columns.get();
   }
 
   async readChanges(after: ChangeCursor | null, limit: number, fields: readonly string[]): Promise<SourceRecord[]> {
@@ -296,15 +328,7 @@ export class SqlTableConnector implements TableConnector {
 
   /** Learns the table once; a failure (table not there yet) is not cached, so the next call asks again. */
   private layout(): Promise<TableLayout> {
-    if (!this.layoutLoad) {
-      this.layoutLoad = describeTable(this.client, this.spec.table).then((columns) =>
-        loadLayout(this.client, this.spec, columns),
-      );
-      this.layoutLoad.catch(() => {
-        this.layoutLoad = null;
-      });
-    }
-    return this.layoutLoad;
+    return this.layoutLoad.get();
   }
 
   private modified(): string {
@@ -395,6 +419,28 @@ export class SqlTableConnector implements TableConnector {
 
   private insertParams(layout: TableLayout, chunk: PendingInsert[]): unknown[] {
     return chunk.flatMap((row) => [...Object.values(row.values).map(paramValue), ...layout.modifiedOn.writeParams()]);
+  }
+}
+
+/** A load shared by every caller once it started; a failure is forgotten, so the next call tries again. */
+class RetriedLoad<T> {
+  private pending: Promise<T> | null = null;
+
+  constructor(private readonly load: () => Promise<T>) {}
+
+  get(): Promise<T> {
+    if (!this.pending) {
+      const pending = this.load();
+      this.pending = pending;
+      pending.catch(() => {
+        if (this.pending === pending) this.pending = null;
+      });
+    }
+    return this.pending;
+  }
+
+  forget(): void {
+    this.pending = null;
   }
 }
 

@@ -1,0 +1,58 @@
+import type { SideInput, TableMappingInput } from '../engine/table-mapping-input.js';
+import { InvalidConfigError } from '../errors/invalid-config.error.js';
+import { type ConnectorRegistry, TableNotFoundError } from './connector.js';
+
+const SIDES = ['local', 'integration'] as const;
+
+/**
+ * Checks, before any job runs, that the apps have the tables and columns the mappings name: each side's
+ * table, id, modified-on and external-key column, and every field mapping's column on that side (disabled
+ * fields too: a typo is a typo). Returns every problem, not just the first, each an `InvalidConfigError`
+ * whose path is the config key, e.g. `mappings[0].fields[2].local: column "emial" does not exist in table
+ * customer`. A side whose connector is not in `connectors` (it could not be opened, which was reported
+ * already) is skipped.
+ */
+export async function checkMappingTables(
+  connectors: ConnectorRegistry,
+  mappings: readonly TableMappingInput[],
+): Promise<InvalidConfigError[]> {
+  const problems: InvalidConfigError[] = [];
+  for (const [index, mapping] of mappings.entries()) {
+    for (const side of SIDES) problems.push(...(await checkSide(connectors, mapping, `mappings[${index}]`, side)));
+  }
+  return problems;
+}
+
+async function checkSide(
+  connectors: ConnectorRegistry,
+  mapping: TableMappingInput,
+  at: string,
+  side: (typeof SIDES)[number],
+): Promise<InvalidConfigError[]> {
+  const spec: SideInput = mapping[side];
+  const connector = connectors.get(spec.connector);
+  if (!connector) return [];
+  let columns: Set<string>;
+  try {
+    const table = connector.openTable({ table: spec.table, idColumn: spec.id, modifiedColumn: spec.modifiedOn });
+    columns = new Set((await table.describe()).map((column) => column.name));
+  } catch (error) {
+    const reason =
+      error instanceof TableNotFoundError
+        ? `table "${spec.table}" does not exist on connector ${spec.connector}`
+        : `cannot read table "${spec.table}" on connector ${spec.connector}: ${(error as Error).message}`;
+    return [new InvalidConfigError(`${at}.${side}.table`, reason)];
+  }
+  const wanted: Array<[path: string, column: string]> = [
+    [`${at}.${side}.id`, spec.id],
+    [`${at}.${side}.modifiedOn`, spec.modifiedOn],
+  ];
+  const externalKey = side === 'integration' ? mapping.integration.externalKey : undefined;
+  if (externalKey) wanted.push([`${at}.integration.externalKey`, externalKey]);
+  mapping.fields.forEach((field, index) => {
+    wanted.push([`${at}.fields[${index}].${side}`, field[side]]);
+  });
+  return wanted
+    .filter(([, column]) => !columns.has(column))
+    .map(([path, column]) => new InvalidConfigError(path, `column "${column}" does not exist in table ${spec.table}`));
+}
