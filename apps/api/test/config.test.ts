@@ -146,4 +146,50 @@ describe('config validation', () => {
     fields.mappings[0].fields = [];
     expect(errorOf(() => parseConfig(fields, {})).path).toBe('mappings[0].fields');
   });
+
+  it('accepts structured filters per side, and the raw SQL filter (this file only)', () => {
+    const config = clone();
+    config.mappings[0].filters = {
+      local: [
+        { field: 'blocked', operator: 'EQ', value: false },
+        { field: 'country', operator: 'IN', values: ['NO', 'SE', null] },
+      ],
+      integration: [{ field: 'statecode', operator: 'NOT_NULL' }],
+    };
+    config.mappings[0].local.filter = 'credit > 0';
+    const [mapping] = parseConfig(config, {}).mappings;
+    expect(mapping?.filters?.local).toEqual([
+      { field: 'blocked', operator: 'EQ', value: false },
+      { field: 'country', operator: 'IN', values: ['NO', 'SE', null] },
+    ]);
+    expect(mapping?.local.filter).toBe('credit > 0');
+  });
+
+  it('names the path of a bad filter operator, a wrong operand and an unknown key in a condition', () => {
+    const operator = clone();
+    operator.mappings[0].filters = {
+      local: [
+        { field: 'name', operator: 'EQ', value: 'x' },
+        { field: 'blocked', operator: 'EQUALS', value: false },
+      ],
+    };
+    const error = errorOf(() => parseConfig(operator, {}));
+    expect(error.path).toBe('mappings[0].filters.local[1].operator');
+    expect(error.message).toContain('IS_NULL');
+
+    const operand = clone();
+    operand.mappings[0].filters = { integration: [{ field: 'name', operator: 'IN', value: 'x' }] };
+    expect(errorOf(() => parseConfig(operand, {})).message).toBe(
+      'mappings[0].filters.integration[0].value: IN takes values, not value',
+    );
+
+    const sql = clone();
+    sql.mappings[0].filters = { local: [{ field: 'name', operator: 'EQ', value: 'x', sql: '1=1) --' }] };
+    expect(errorOf(() => parseConfig(sql, {})).message).toBe(
+      'mappings[0].filters.local[0].sql: is not a known setting',
+    );
+    const side = clone();
+    side.mappings[0].filters = { locale: [] };
+    expect(errorOf(() => parseConfig(side, {})).path).toBe('mappings[0].filters.locale');
+  });
 });

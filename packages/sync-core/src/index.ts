@@ -3,15 +3,18 @@
 export * from './actions/index.js';
 export { checkMappingTables } from './connectors/check-mapping-tables.js';
 export * from './connectors/connector.js';
+export * from './connectors/record-filter.js';
 export { SqlConnector } from './connectors/sql/index.js';
 export * from './db/database-url.js';
 export * from './db/orm.js';
 export { type StoreSql, type StoreSqlAccess, storeSqlAccess } from './db/store-sql.js';
 export { messagePattern } from './engine/message-pattern.js';
+export * from './engine/record-filter-check.js';
 export * from './engine/resolved-mapping.js';
 export { runSync } from './engine/run-sync.js';
 export * from './engine/sync-context.js';
 export * from './engine/sync-run.js';
+export * from './engine/table-filter-check.js';
 export * from './engine/table-mapping.repository.js';
 export * from './engine/table-mapping-input.js';
 export * from './engine/transforms.js';

@@ -1,6 +1,13 @@
 import type { UpdateTableMappingMutation } from '../graphql/table-mappings';
 import type { ResultOf, VariablesOf } from '../graphql/tada';
 import {
+  conditionsFromRows,
+  type FilterRow,
+  filterLabel,
+  rowsFromConditions,
+  sameConditions,
+} from './table-mapping-filters';
+import {
   type DeletionConflictResolution,
   deletionConflictLabel,
   directionLabel,
@@ -24,13 +31,16 @@ export interface MappingForm {
   createNewIfNoMatch: boolean;
   syncOnlyCoupledRecords: boolean;
   parkAfterFailures: number | null;
+  /** Each side's structured filter, as rows; the config file's raw SQL filter is not the form's. */
+  localFilters: FilterRow[];
+  integrationFilters: FilterRow[];
 }
 
 export type MappingFormKey = keyof MappingForm;
 export type FormErrors = Partial<Record<MappingFormKey, string>>;
 
-/** The form's keys in the order the form and the confirmation list them. */
-export const FORM_KEYS = [
+/** The single-valued settings, in the order the form and the confirmation list them. */
+const SETTING_KEYS = [
   'direction',
   'updateConflictResolution',
   'deletionConflictResolution',
@@ -41,6 +51,12 @@ export const FORM_KEYS = [
   'parkAfterFailures',
 ] as const satisfies readonly MappingFormKey[];
 
+/** The filters, listed after the settings; they are lists, so they are compared and described apart. */
+const FILTER_KEYS = ['localFilters', 'integrationFilters'] as const satisfies readonly MappingFormKey[];
+
+/** The form's keys in the order the form and the confirmation list them. */
+export const FORM_KEYS = [...SETTING_KEYS, ...FILTER_KEYS] as const satisfies readonly MappingFormKey[];
+
 export const FIELD_LABELS: Record<MappingFormKey, string> = {
   direction: 'Direction',
   updateConflictResolution: 'Update conflicts',
@@ -50,6 +66,8 @@ export const FIELD_LABELS: Record<MappingFormKey, string> = {
   createNewIfNoMatch: 'Create new if no match',
   syncOnlyCoupledRecords: 'Sync only coupled records',
   parkAfterFailures: 'Park after failures',
+  localFilters: 'Local filter',
+  integrationFilters: 'Integration filter',
 };
 
 /** GraphQL's Int is 32-bit: a larger number would be refused by the API as a malformed request. */
@@ -65,6 +83,8 @@ export function formFromMapping(mapping: TableMapping): MappingForm {
     createNewIfNoMatch: mapping.createNewIfNoMatch,
     syncOnlyCoupledRecords: mapping.syncOnlyCoupledRecords,
     parkAfterFailures: mapping.parkAfterFailures,
+    localFilters: rowsFromConditions(mapping.localFilters),
+    integrationFilters: rowsFromConditions(mapping.integrationFilters),
   };
 }
 
@@ -94,6 +114,11 @@ export function validateMappingForm(form: MappingForm, fields: readonly FieldDir
   else if (park < 1) errors.parkAfterFailures = 'A record is parked after at least 1 failure.';
   else if (park > INT_MAX) errors.parkAfterFailures = `At most ${INT_MAX}.`;
 
+  for (const key of FILTER_KEYS) {
+    const { problems } = conditionsFromRows(form[key]);
+    if (problems.length > 0) errors[key] = `${FIELD_LABELS[key]}: ${problems.join(' ')}`;
+  }
+
   if (form.direction !== 'BIDIRECTIONAL') {
     const clash = fields.find((field) => field.direction !== null && field.direction !== form.direction);
     if (clash?.direction) {
@@ -107,8 +132,13 @@ export function validateMappingForm(form: MappingForm, fields: readonly FieldDir
 export function patchFromForm(mapping: TableMapping, form: MappingForm): TableMappingPatch {
   const before = formFromMapping(mapping);
   const patch: Record<string, unknown> = {};
-  for (const key of FORM_KEYS) {
+  for (const key of SETTING_KEYS) {
     if (form[key] !== null && form[key] !== before[key]) patch[key] = form[key];
+  }
+  // A filter goes whole (the API replaces the list) and only when its conditions differ from the saved ones.
+  for (const key of FILTER_KEYS) {
+    const { conditions } = conditionsFromRows(form[key]);
+    if (!sameConditions(conditions, mapping[key])) patch[key] = conditions;
   }
   return patch as TableMappingPatch;
 }
@@ -141,12 +171,18 @@ function valueLabel(key: MappingFormKey, value: unknown, form: MappingForm): str
 export function describeChanges(mapping: TableMapping, patch: TableMappingPatch): SettingChange[] {
   const before = formFromMapping(mapping);
   const after = { ...before, ...patch } as MappingForm;
-  return FORM_KEYS.filter((key) => patch[key] !== undefined && patch[key] !== null).map((key) => ({
+  const settings = SETTING_KEYS.filter((key) => patch[key] !== undefined && patch[key] !== null).map((key) => ({
     key,
     label: FIELD_LABELS[key],
     from: valueLabel(key, before[key], before),
     to: valueLabel(key, after[key], after),
   }));
+  const filters = FILTER_KEYS.flatMap((key) => {
+    const conditions = patch[key];
+    if (!conditions) return [];
+    return [{ key, label: FIELD_LABELS[key], from: filterLabel(mapping[key]), to: filterLabel(conditions) }];
+  });
+  return [...settings, ...filters];
 }
 
 export interface UpdateProblem {

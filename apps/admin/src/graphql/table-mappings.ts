@@ -1,7 +1,11 @@
 import { JobFields } from './dashboard';
 import { graphql } from './tada';
 
-/** Everything the console shows of a mapping's settings; the list and the detail page read the same. */
+/**
+ * Everything the console shows of a mapping's settings; the list and the detail page read the same.
+ * `filter` is the config file's raw SQL (read-only); `localFilters`/`integrationFilters` are the structured
+ * filters an admin edits.
+ */
 export const TableMappingFields = graphql(`
   fragment TableMappingFields on TableMapping {
     id name direction syncOnlyCoupledRecords createNewIfNoMatch
@@ -9,6 +13,8 @@ export const TableMappingFields = graphql(`
     createdAt updatedAt
     local { connector table id modifiedOn filter }
     integration { connector table id modifiedOn filter externalKey }
+    localFilters { field operator value values }
+    integrationFilters { field operator value values }
   }
 `);
 

@@ -280,6 +280,52 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
     await page.close();
   });
 
+  it('an admin filters items with a condition row; an unknown column is refused and stores nothing', async () => {
+    const before = storedMappings(api.dataDir);
+    const page = await signInAs(api.adminKey, 'ADMIN');
+    await openDetail(page, 'items');
+    const local = page.getByTestId('form-filter-local');
+    await local.getByTestId('filter-add').click();
+    // A column that is not mapped can be typed in; this one is a typo.
+    await local.getByTestId('filter-field').click();
+    await page.keyboard.type('unit_pricee');
+    await page.keyboard.press('Enter');
+    await local.getByTestId('filter-operator').click();
+    await page.locator('.n-base-select-option', { hasText: '≥' }).click();
+    await local.getByTestId('filter-value').locator('input').fill('10');
+
+    const dialog = page.getByTestId('mapping-save-dialog');
+    await page.getByTestId('mapping-save').click();
+    await dialog.waitFor();
+    expect(await page.getByTestId('mapping-save-change').allTextContents()).toEqual([
+      'Local filter: none → unit_pricee ≥ 10',
+    ]);
+    const refused = page.waitForRequest((request) => (request.postData() ?? '').includes('UpdateTableMapping'));
+    await page.getByTestId('mapping-save-confirm').click();
+    expect(JSON.parse((await refused).postData()!).variables.patch).toEqual({
+      localFilters: [{ field: 'unit_pricee', operator: 'GE', value: 10 }],
+    });
+    await expect
+      .poll(() => page.getByTestId('mapping-save-problem').textContent())
+      .toContain('patch.localFilters[0].field: column "unit_pricee" does not exist in table item');
+    expect(storedMappings(api.dataDir)).toEqual(before);
+
+    // The mapped column from the list; saved, shown in the settings and stored as data, not SQL.
+    await local.getByTestId('filter-field').click();
+    await page.locator('.n-base-select-option', { hasText: /^unit_price$/ }).click();
+    await page.getByTestId('mapping-save').click();
+    await dialog.waitFor();
+    expect(await page.getByTestId('mapping-save-change').allTextContents()).toEqual([
+      'Local filter: none → unit_price ≥ 10',
+    ]);
+    await page.getByTestId('mapping-save-confirm').click();
+    await expect.poll(() => page.getByTestId('setting-local-filter').textContent()).toContain('unit_price ≥ 10');
+    const items = storedMappings(api.dataDir).get('items')!.mapping;
+    expect(JSON.parse(String(items.local_filters))).toEqual([{ field: 'unit_price', operator: 'GE', value: 10 }]);
+    expect(items.local_filter).toBeNull();
+    await page.close();
+  });
+
   it('a viewer sees every setting but no edit form and no run buttons; an operator may run but not edit', async () => {
     const viewer = await signInAs(await createKey('VIEWER'), 'VIEWER');
     await expect.poll(() => viewer.getByTestId('mapping-row').count()).toBe(3);

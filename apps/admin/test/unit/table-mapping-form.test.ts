@@ -30,6 +30,8 @@ const customers: TableMapping = {
     filter: null,
     externalKey: 'erp_id',
   },
+  localFilters: [{ field: 'city', operator: 'EQ', value: 'Oslo', values: null }],
+  integrationFilters: [],
 };
 
 describe('form → patch', () => {
@@ -166,5 +168,86 @@ describe('typed API errors', () => {
       describeUpdateError({ __typename: 'NotFoundError', code: 'NOT_FOUND', message: 'TableMapping 9 not found' }),
     ).toMatchObject({ title: 'This mapping no longer exists' });
     expect(describeUpdateError(null)).toMatchObject({ title: 'No answer' });
+  });
+});
+
+describe('filters in the form', () => {
+  it('shows the saved conditions as rows and sends nothing while they are as saved', () => {
+    const form = formFromMapping(customers);
+    expect(form.localFilters).toEqual([{ field: 'city', operator: 'EQ', value: 'Oslo' }]);
+    expect(form.integrationFilters).toEqual([]);
+    expect(patchFromForm(customers, form)).toEqual({});
+    // Retyped to the same value (spaces around it), still nothing to send.
+    expect(
+      patchFromForm(customers, { ...form, localFilters: [{ field: 'city', operator: 'EQ', value: ' Oslo ' }] }),
+    ).toEqual({});
+  });
+
+  it('sends the whole list of the side that changed, with typed values', () => {
+    const form = {
+      ...formFromMapping(customers),
+      localFilters: [
+        { field: 'city', operator: 'IN', value: 'Oslo, "Bergen, west", 42' },
+        { field: 'blocked', operator: 'EQ', value: 'false' },
+        { field: 'email', operator: 'IS_NULL', value: '' },
+      ],
+    } as const;
+    expect(patchFromForm(customers, { ...form, localFilters: [...form.localFilters] })).toEqual({
+      localFilters: [
+        { field: 'city', operator: 'IN', values: ['Oslo', 'Bergen, west', 42] },
+        { field: 'blocked', operator: 'EQ', value: false },
+        { field: 'email', operator: 'IS_NULL' },
+      ],
+    });
+    expect(patchFromForm(customers, { ...formFromMapping(customers), localFilters: [] })).toEqual({ localFilters: [] });
+    const integration = {
+      ...formFromMapping(customers),
+      integrationFilters: [{ field: 'name', operator: 'LIKE' as const, value: 'A%' }],
+    };
+    expect(patchFromForm(customers, integration)).toEqual({
+      integrationFilters: [{ field: 'name', operator: 'LIKE', value: 'A%' }],
+    });
+  });
+
+  it('says which condition is incomplete before sending', () => {
+    const errors = validateMappingForm({
+      ...formFromMapping(customers),
+      localFilters: [
+        { field: 'city', operator: 'EQ', value: 'Oslo' },
+        { field: '', operator: 'GT', value: '' },
+      ],
+      integrationFilters: [{ field: 'name', operator: 'LT', value: 'null' }],
+    });
+    expect(errors).toEqual({
+      localFilters: 'Local filter: Condition 2: choose a field. Condition 2: enter a value.',
+      integrationFilters: 'Integration filter: Condition 1: < needs a value, not null (choose "is empty" instead).',
+    });
+  });
+
+  it('lists a changed filter in the confirmation, in words, and points the API’s refusal at it', () => {
+    const patch = patchFromForm(customers, {
+      ...formFromMapping(customers),
+      localFilters: [
+        { field: 'city', operator: 'IN', value: 'Oslo, Bergen' },
+        { field: 'email', operator: 'NOT_NULL', value: '' },
+      ],
+    });
+    expect(describeChanges(customers, { ...patch, scheduleSeconds: 30 })).toEqual([
+      { key: 'scheduleSeconds', label: 'Schedule', from: 'every 15 s', to: 'every 30 s' },
+      {
+        key: 'localFilters',
+        label: 'Local filter',
+        from: 'city = "Oslo"',
+        to: 'city is one of "Oslo", "Bergen" and email is not empty',
+      },
+    ]);
+    expect(
+      describeUpdateError({
+        __typename: 'InvalidInputError',
+        code: 'INVALID_INPUT',
+        argument: 'patch.localFilters[1].field',
+        message: 'patch.localFilters[1].field: column "blokced" does not exist in table customer',
+      }),
+    ).toMatchObject({ key: 'localFilters' });
   });
 });

@@ -1,10 +1,12 @@
 import {
   DELETION_CONFLICT_RESOLUTIONS,
+  FILTER_OPERATORS,
   SYNC_DIRECTIONS,
   transformNames,
   UPDATE_CONFLICT_RESOLUTIONS,
 } from '@tandem/sync-core';
 import { z } from 'zod';
+import { DEFAULT_KEY_LIMITS } from '../limits.js';
 
 /**
  * The shape of `tandem.config.yaml` (DESIGN.md "Configuration file"). Objects are strict: an unknown key
@@ -15,7 +17,24 @@ const side = z.strictObject({
   table: z.string().min(1),
   id: z.string().min(1),
   modifiedOn: z.string().min(1),
+  // Raw SQL pasted into the app's queries: only this file (the operator's own) may set it, never the API.
   filter: z.string().min(1).optional(),
+});
+
+const filterValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** One structured filter condition; which of value/values an operator takes is checked by sync-core. */
+const filterCondition = z.strictObject({
+  field: z.string().min(1),
+  operator: z.enum(FILTER_OPERATORS),
+  value: filterValue.optional(),
+  values: z.array(filterValue).optional(),
+});
+
+/** Structured filters per side (`filters: { local: [ { field: blocked, operator: EQ, value: false } ] }`). */
+const filters = z.strictObject({
+  local: z.array(filterCondition).optional(),
+  integration: z.array(filterCondition).optional(),
 });
 
 const field = z.strictObject({
@@ -35,6 +54,7 @@ const mapping = z.strictObject({
   name: z.string().min(1),
   local: side,
   integration: side.extend({ externalKey: z.string().min(1).optional() }),
+  filters: filters.optional(),
   direction: z.enum(SYNC_DIRECTIONS).default('BIDIRECTIONAL'),
   syncOnlyCoupledRecords: z.boolean().default(false),
   createNewIfNoMatch: z.boolean().default(true),
@@ -57,6 +77,13 @@ export const configSchema = z.strictObject({
     .strictObject({ port: z.number().int().min(0).max(65535).default(4000), host: z.string().default('0.0.0.0') })
     .default({ port: 4000, host: '0.0.0.0' }),
   retention: z.strictObject({ days: z.number().int().min(1).default(30) }).default({ days: 30 }),
+  // Per API key (docs/SECURITY.md): requests per minute (HTTP 429 above) and subscriptions open at once.
+  limits: z
+    .strictObject({
+      requestsPerMinutePerKey: z.number().int().min(1).default(DEFAULT_KEY_LIMITS.requestsPerMinutePerKey),
+      subscriptionsPerKey: z.number().int().min(1).default(DEFAULT_KEY_LIMITS.subscriptionsPerKey),
+    })
+    .default(DEFAULT_KEY_LIMITS),
   connectors: z.record(z.string().regex(/^[A-Za-z][\w-]*$/, 'connector names are letters, digits, - and _'), connector),
   mappings: z.array(mapping).default([]),
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { InvalidConfigError, parseDatabaseUrl, validateMappingInput } from '@tandem/sync-core';
+import { InvalidConfigError, InvalidInputError, parseDatabaseUrl, validateMappingInput } from '@tandem/sync-core';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type TandemConfig } from './config.schema.js';
@@ -75,6 +75,8 @@ function checkReferences(config: TandemConfig): void {
     try {
       validateMappingInput(mapping);
     } catch (error) {
+      // A filter mistake knows its path inside the mapping (`filters.local[1].value`).
+      if (error instanceof InvalidInputError) throw new InvalidConfigError(`${at}.${error.field}`, error.reason);
       throw new InvalidConfigError(at, (error as Error).message);
     }
   });

@@ -6,11 +6,11 @@ const SIDES = ['local', 'integration'] as const;
 
 /**
  * Checks, before any job runs, that the apps have the tables and columns the mappings name: each side's
- * table, id, modified-on and external-key column, and every field mapping's column on that side (disabled
- * fields too: a typo is a typo). Returns every problem, not just the first, each an `InvalidConfigError`
- * whose path is the config key, e.g. `mappings[0].fields[2].local: column "emial" does not exist in table
- * customer`. A side whose connector is not in `connectors` (it could not be opened, which was reported
- * already) is skipped.
+ * table, id, modified-on and external-key column, every field mapping's column on that side (disabled
+ * fields too: a typo is a typo) and every structured filter condition's field. Returns every problem, not
+ * just the first, each an `InvalidConfigError` whose path is the config key, e.g.
+ * `mappings[0].fields[2].local: column "emial" does not exist in table customer`. A side whose connector is
+ * not in `connectors` (it could not be opened, which was reported already) is skipped.
  */
 export async function checkMappingTables(
   connectors: ConnectorRegistry,
@@ -51,6 +51,9 @@ async function checkSide(
   if (externalKey) wanted.push([`${at}.integration.externalKey`, externalKey]);
   mapping.fields.forEach((field, index) => {
     wanted.push([`${at}.fields[${index}].${side}`, field[side]]);
+  });
+  mapping.filters?.[side]?.forEach((condition, index) => {
+    wanted.push([`${at}.filters.${side}[${index}].field`, condition.field]);
   });
   return wanted
     .filter(([, column]) => !columns.has(column))

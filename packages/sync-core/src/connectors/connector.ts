@@ -10,6 +10,8 @@
  * microseconds, so that PostgreSQL's microsecond timestamps survive the round trip exactly.
  */
 
+import type { FilterCondition } from './record-filter.js';
+
 export type FieldValues = Record<string, unknown>;
 
 /** One record as the engine sees it: its id, when it was last modified, and the requested fields. */
@@ -30,8 +32,16 @@ export interface TableSpec {
   table: string;
   idColumn: string;
   modifiedColumn: string;
-  /** Optional SQL condition (or connector-specific filter) that limits the records taking part. */
+  /**
+   * Optional raw condition in the app's own language (SQL for the SQL connector) that limits the records
+   * taking part. Only the config file sets it: it is pasted into queries as it is.
+   */
   filter?: string | null;
+  /**
+   * The structured filter (record-filter.ts): conditions, all of which a record must meet to take part,
+   * ANDed with `filter`. Each connector compiles it with bound values; its fields are columns of the table.
+   */
+  conditions?: readonly FilterCondition[] | null;
 }
 
 export interface ColumnInfo {

@@ -7,7 +7,7 @@ import type { EngineSettings, SyncContext } from './sync-context.js';
 
 /**
  * Opens one side of a mapping and checks it against the app: the connector is configured, the table
- * exists, and so do the id, modified-on, mapped and external-key columns. A mismatch is a
+ * exists, and so do the id, modified-on, mapped, external-key and filter columns. A mismatch is a
  * `MappingDefinitionError` naming the mapping and the field, which ends the job FAILED before any write.
  */
 export async function openSide(
@@ -26,6 +26,7 @@ export async function openSide(
     idColumn: spec.idColumn,
     modifiedColumn: spec.modifiedColumn,
     filter: spec.filter,
+    conditions: spec.conditions,
   });
   const fields = mapping.fields.map((f) => (side === 'LOCAL' ? f.localField : f.integrationField));
   const externalKey = side === 'INTEGRATION' ? mapping.integration.externalKey : null;
@@ -56,6 +57,8 @@ export async function openSide(
     ...fields.map((f): [string, string] => [f, 'field']),
   ];
   if (externalKey) required.push([externalKey, 'external key']);
+  // A filter stored before a column was dropped (or written in the config file) names it here.
+  for (const condition of spec.conditions) required.push([condition.field, 'filter field']);
   for (const [column, role] of required) {
     if (!columns.has(column)) {
       throw new MappingDefinitionError(mapping.name, column, `${role} "${column}" does not exist in ${where}`);

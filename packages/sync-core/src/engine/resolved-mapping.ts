@@ -1,3 +1,4 @@
+import type { FilterCondition } from '../connectors/record-filter.js';
 import type { DeletionConflictResolution, SyncDirection, UpdateConflictResolution } from '../entities/enums.js';
 
 /** A field mapping with every default applied: what the engine works with. */
@@ -19,7 +20,10 @@ export interface ResolvedSide {
   table: string;
   idColumn: string;
   modifiedColumn: string;
+  /** The config file's raw SQL condition. */
   filter: string | null;
+  /** The structured filter; empty: none. */
+  conditions: FilterCondition[];
 }
 
 /** A table mapping with its enabled fields, loaded from the store for one job. */

@@ -1,3 +1,4 @@
+import type { MappingFilters } from '../connectors/record-filter.js';
 import type { DeletionConflictResolution, SyncDirection, UpdateConflictResolution } from '../entities/enums.js';
 
 /** A field mapping as a config file or the API states it. */
@@ -25,6 +26,7 @@ export interface SideInput {
   table: string;
   id: string;
   modifiedOn: string;
+  /** Raw SQL condition: the config file's only (the API keeps the stored one and cannot set it). */
   filter?: string;
 }
 
@@ -33,6 +35,8 @@ export interface TableMappingInput {
   name: string;
   local: SideInput;
   integration: SideInput & { externalKey?: string };
+  /** Structured filters per side (record-filter.ts), ANDed with the raw `filter` where both are set. */
+  filters?: MappingFilters;
   direction?: SyncDirection;
   syncOnlyCoupledRecords?: boolean;
   createNewIfNoMatch?: boolean;

@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/knex';
+import type { FilterCondition } from '../connectors/record-filter.js';
 import { type FieldMapping, FieldMappingSchema } from '../entities/field-mapping.entity.js';
 import { type TableMapping, TableMappingSchema } from '../entities/table-mapping.entity.js';
 import { MappingDefinitionError } from '../errors/mapping-definition.error.js';
+import { checkFilterShape } from './record-filter-check.js';
 import type { ResolvedField, ResolvedMapping } from './resolved-mapping.js';
 import type { TableMappingInput } from './table-mapping-input.js';
 import { knownTransform } from './transforms.js';
@@ -22,12 +24,14 @@ export async function saveTableMapping(em: EntityManager, input: TableMappingInp
       localIdColumn: input.local.id,
       localModifiedColumn: input.local.modifiedOn,
       localFilter: input.local.filter ?? null,
+      localFilters: filtersJson(input.filters?.local, 'filters.local'),
       integrationConnector: input.integration.connector,
       integrationTable: input.integration.table,
       integrationIdColumn: input.integration.id,
       integrationModifiedColumn: input.integration.modifiedOn,
       integrationExternalKey: input.integration.externalKey ?? null,
       integrationFilter: input.integration.filter ?? null,
+      integrationFilters: filtersJson(input.filters?.integration, 'filters.integration'),
       direction,
       syncOnlyCoupledRecords: input.syncOnlyCoupledRecords ?? false,
       createNewIfNoMatch: input.createNewIfNoMatch ?? true,
@@ -85,6 +89,7 @@ export function resolveMapping(mapping: TableMapping, fields: readonly FieldMapp
       idColumn: mapping.localIdColumn,
       modifiedColumn: mapping.localModifiedColumn,
       filter: mapping.localFilter ?? null,
+      conditions: storedFilters(mapping.localFilters),
     },
     integration: {
       connector: mapping.integrationConnector,
@@ -92,6 +97,7 @@ export function resolveMapping(mapping: TableMapping, fields: readonly FieldMapp
       idColumn: mapping.integrationIdColumn,
       modifiedColumn: mapping.integrationModifiedColumn,
       filter: mapping.integrationFilter ?? null,
+      conditions: storedFilters(mapping.integrationFilters),
       externalKey: mapping.integrationExternalKey ?? null,
     },
     direction: mapping.direction,
@@ -149,6 +155,21 @@ export function validateMappingInput(input: TableMappingInput): void {
   if (input.scheduleSeconds !== undefined && input.scheduleSeconds < 0) {
     throw new MappingDefinitionError(input.name, null, 'scheduleSeconds must not be negative');
   }
+  // Paths as the config file spells them; the API checks its own input first, under its own names.
+  for (const side of ['local', 'integration'] as const) {
+    const conditions = input.filters?.[side];
+    if (conditions !== undefined) checkFilterShape(conditions, `filters.${side}`);
+  }
+}
+
+/** A side's structured filter as stored: JSON of its plain conditions (no stray keys), null when it has none. */
+function filtersJson(conditions: readonly FilterCondition[] | undefined, path: string): string | null {
+  return conditions && conditions.length > 0 ? JSON.stringify(checkFilterShape(conditions, path)) : null;
+}
+
+/** The stored structured filter of a side (`table_mapping.local_filters` / `integration_filters`). */
+export function storedFilters(json: string | null | undefined): FilterCondition[] {
+  return json ? (JSON.parse(json) as FilterCondition[]) : [];
 }
 
 type FieldRow = Omit<FieldMapping, 'id'>;

@@ -12,8 +12,13 @@ export const TableMappingSchema = defineEntity({
     localTable: p.string(),
     localIdColumn: p.string(),
     localModifiedColumn: p.string(),
-    /** Optional SQL condition limiting which local records take part. */
+    /**
+     * Optional raw SQL condition limiting which local records take part. Set only from the config file
+     * (the operator's own): the API cannot change it, because it is pasted into the app's queries.
+     */
     localFilter: p.text().nullable(),
+    /** JSON of the local side's structured filter (FilterCondition[]); null: none. */
+    localFilters: p.text().nullable(),
     integrationConnector: p.string(),
     integrationTable: p.string(),
     integrationIdColumn: p.string(),
@@ -21,6 +26,7 @@ export const TableMappingSchema = defineEntity({
     /** Integration column that stores the local id: makes inserts idempotent. */
     integrationExternalKey: p.string().nullable(),
     integrationFilter: p.text().nullable(),
+    integrationFilters: p.text().nullable(),
     direction: p.enum([...SYNC_DIRECTIONS]),
     syncOnlyCoupledRecords: p.boolean().default(false),
     createNewIfNoMatch: p.boolean().default(true),

@@ -4,8 +4,10 @@ import { TandemError } from './tandem.error.js';
 export class InvalidInputError extends TandemError {
   readonly code = 'INVALID_INPUT';
   constructor(
+    /** The input's path, e.g. `ids` or `filters.local[1].field`. */
     readonly field: string,
-    reason: string,
+    /** What is wrong, without the path: the API reports it under its own name for the input. */
+    readonly reason: string,
   ) {
     super(`${field}: ${reason}`);
   }

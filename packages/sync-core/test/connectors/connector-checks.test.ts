@@ -115,6 +115,12 @@ describe.each(DIALECTS)('checkMappingTables on %s', (dialect) => {
       local: { ...MAPPING.local, id: 'no', modifiedOn: 'changed' },
       integration: { ...MAPPING.integration, externalKey: 'erp_key' },
       fields: [...MAPPING.fields, { local: 'emial', integration: 'telephone1', enabled: false }],
+      filters: {
+        local: [
+          { field: 'city', operator: 'EQ', value: 'Oslo' },
+          { field: 'blokced', operator: 'EQ', value: false },
+        ],
+      },
     };
     const problems = await checkMappingTables(connectors, [MAPPING, wrong]);
     expect(problems.every((problem) => problem instanceof InvalidConfigError)).toBe(true);
@@ -122,6 +128,7 @@ describe.each(DIALECTS)('checkMappingTables on %s', (dialect) => {
       'mappings[1].local.id: column "no" does not exist in table customer',
       'mappings[1].local.modifiedOn: column "changed" does not exist in table customer',
       'mappings[1].fields[3].local: column "emial" does not exist in table customer',
+      'mappings[1].filters.local[1].field: column "blokced" does not exist in table customer',
       'mappings[1].integration.externalKey: column "erp_key" does not exist in table account',
       'mappings[1].fields[3].integration: column "telephone1" does not exist in table account',
     ]);

@@ -7,6 +7,7 @@ import {
   type TableSpec,
   TransientConnectorError,
 } from '../../src/connectors/connector.js';
+import type { FilterCondition } from '../../src/connectors/record-filter.js';
 import { mapSqliteError, SqlConnector } from '../../src/connectors/sql/index.js';
 import { type ScratchDatabase, scratchDatabase } from '../support/databases.js';
 import { BASE_US, createCustomerSql, RawDatabase, resolutionUs, TABLE_CASES, type TableCase } from './sql-fixtures.js';
@@ -317,6 +318,94 @@ describe.each(TABLE_CASES.map((c) => [caseName(c), c] as const))('SQL connector 
     const results = await table().delete([a!, missingId, b!]);
     expect(results.map((r) => r.ok && r.id)).toEqual([a, missingId, b]);
     expect((await raw.rows()).map((r) => r.id)).toEqual([keep]);
+  });
+
+  describe('structured filters', () => {
+    beforeEach(async () => {
+      const [off, on] = c.dialect === 'sqlite' ? [0, 1] : [false, true];
+      await raw.query(`alter table customer add column blocked boolean not null default ${off}`);
+      await raw.seed([
+        { name: 'Ada', email: 'ada@example.com', score: 10, modifiedUs: BASE_US },
+        { name: 'Bob', email: null, score: 20, modifiedUs: BASE_US + 1000 },
+        { name: 'Cy', email: 'cy@EXAMPLE.org', score: null, modifiedUs: BASE_US + 2000 },
+        { name: 'Di 100%', email: 'di@example.com', score: 40, modifiedUs: BASE_US + 3000 },
+      ]);
+      await raw.query(`update customer set blocked = ${on} where name = 'Bob'`);
+    });
+
+    const names = async (conditions: FilterCondition[], spec: Partial<TableSpec> = {}) => {
+      const records = await connector.openTable({ ...SPEC, ...spec, conditions }).readChanges(null, 100, ['name']);
+      return records.map((r) => r.values.name);
+    };
+
+    it('compiles each operator to a condition with bound values', async () => {
+      expect(await names([{ field: 'name', operator: 'EQ', value: 'Bob' }])).toEqual(['Bob']);
+      expect(await names([{ field: 'score', operator: 'LT', value: 20 }])).toEqual(['Ada']);
+      expect(await names([{ field: 'score', operator: 'LE', value: 20 }])).toEqual(['Ada', 'Bob']);
+      expect(await names([{ field: 'score', operator: 'GT', value: 20 }])).toEqual(['Di 100%']);
+      expect(await names([{ field: 'score', operator: 'GE', value: 20 }])).toEqual(['Bob', 'Di 100%']);
+      expect(await names([{ field: 'score', operator: 'IN', values: [10, 40, 99] }])).toEqual(['Ada', 'Di 100%']);
+      expect(await names([{ field: 'email', operator: 'IS_NULL' }])).toEqual(['Bob']);
+      expect(await names([{ field: 'email', operator: 'NOT_NULL' }])).toEqual(['Ada', 'Cy', 'Di 100%']);
+      expect(await names([{ field: 'blocked', operator: 'EQ', value: false }])).toEqual(['Ada', 'Cy', 'Di 100%']);
+    });
+
+    it('ANDs the conditions, with the raw config filter too', async () => {
+      const both: FilterCondition[] = [
+        { field: 'blocked', operator: 'EQ', value: false },
+        { field: 'score', operator: 'GE', value: 10 },
+      ];
+      expect(await names(both)).toEqual(['Ada', 'Di 100%']);
+      expect(await names(both, { filter: "name <> 'Ada' or name = 'Bob'" })).toEqual(['Di 100%']);
+    });
+
+    it('keeps the contract for null: EQ null, NE counting null fields as different, IN with null', async () => {
+      expect(await names([{ field: 'email', operator: 'EQ', value: null }])).toEqual(['Bob']);
+      expect(await names([{ field: 'email', operator: 'NE', value: null }])).toEqual(['Ada', 'Cy', 'Di 100%']);
+      expect(await names([{ field: 'score', operator: 'NE', value: 10 }])).toEqual(['Bob', 'Cy', 'Di 100%']);
+      expect(await names([{ field: 'score', operator: 'IN', values: [20, null] }])).toEqual(['Bob', 'Cy']);
+      expect(await names([{ field: 'score', operator: 'IN', values: [null] }])).toEqual(['Cy']);
+    });
+
+    it('matches LIKE without regard to case, on text and number columns, with \\ escaping % and _', async () => {
+      expect(await names([{ field: 'email', operator: 'LIKE', value: '%@example.%' }])).toEqual([
+        'Ada',
+        'Cy',
+        'Di 100%',
+      ]);
+      expect(await names([{ field: 'score', operator: 'LIKE', value: '4%' }])).toEqual(['Di 100%']);
+      expect(await names([{ field: 'name', operator: 'LIKE', value: '%0\\%' }])).toEqual(['Di 100%']);
+      expect(await names([{ field: 'name', operator: 'LIKE', value: 'A\\_a' }])).toEqual([]);
+    });
+
+    it('treats a value as data: SQL in it matches literally nothing', async () => {
+      const attack = "x' OR 1=1 --";
+      expect(await names([{ field: 'name', operator: 'EQ', value: attack }])).toEqual([]);
+      expect(await names([{ field: 'name', operator: 'IN', values: [attack, "') or ('1'='1"] }])).toEqual([]);
+      expect(await names([{ field: 'name', operator: 'LIKE', value: `%${attack}` }])).toEqual([]);
+      expect(await names([{ field: 'name', operator: 'NE', value: attack }])).toHaveLength(4);
+      // A field is a column of the table or nothing: a quoted SQL fragment is refused before any query.
+      await expect(names([{ field: 'name" = "name', operator: 'IS_NULL' }])).rejects.toThrow(
+        'the filter names column "name" = "name"',
+      );
+    });
+
+    it('keeps the bound values in step with the cursor and with match lookups', async () => {
+      const table = connector.openTable({ ...SPEC, conditions: [{ field: 'blocked', operator: 'EQ', value: false }] });
+      const [first, ...rest] = await table.readChanges(null, 100, ['name']);
+      const after = await table.readChanges({ modifiedUs: first!.modifiedUs, id: first!.id }, 100, ['name']);
+      expect(after.map((r) => r.values.name)).toEqual(rest.map((r) => r.values.name));
+      const found = await table.findByField('name', ['ada', 'BOB', 'cy'], ['name'], false);
+      expect(found.map((r) => r.values.name).sort()).toEqual(['Ada', 'Cy']);
+      // getByIds answers "does it exist", whatever the filter: a blocked record must not look deleted.
+      const all = await connector.openTable(SPEC).readChanges(null, 100, []);
+      expect(
+        await table.getByIds(
+          all.map((r) => r.id),
+          [],
+        ),
+      ).toHaveLength(4);
+    });
   });
 });
 

@@ -3,6 +3,7 @@ import {
   FieldMappingSchema,
   MappingDefinitionError,
   saveTableMapping,
+  storedFilters,
   type TableMapping,
   type TableMappingInput,
   TableMappingSchema,
@@ -14,6 +15,7 @@ import { parseId, parseOptionalId } from '../ids.js';
 import { loadByIds } from '../loaders.js';
 import { DeletionConflictResolutionEnum, SyncDirectionEnum, UpdateConflictResolutionEnum } from './enums.js';
 import { COMMON_ERRORS, ErrorInterface } from './errors.js';
+import { checkPatchFilters, FilterConditionInput, FilterConditionRef } from './filter-condition.js';
 
 /** One local table ↔ one integration table. Loaded in batches: a page of errors asks for its mappings once. */
 export const TableMappingRef = builder.loadableNodeRef('TableMapping', {
@@ -62,7 +64,12 @@ const MappingSideRef = builder.objectRef<SideShape>('MappingSide').implement({
     table: t.exposeString('table'),
     id: t.exposeString('id', { description: 'The id column.' }),
     modifiedOn: t.exposeString('modifiedOn', { description: 'The modified-on column.' }),
-    filter: t.exposeString('filter', { nullable: true }),
+    filter: t.exposeString('filter', {
+      nullable: true,
+      description:
+        'Raw SQL condition set in the config file, read-only: the API cannot set it, because it is pasted into ' +
+        "the app's queries. Null: none. It applies together with the mapping's structured filters.",
+    }),
     externalKey: t.exposeString('externalKey', {
       nullable: true,
       description: 'Integration side only: the column that holds the local id.',
@@ -94,6 +101,16 @@ TableMappingRef.implement({
         filter: m.integrationFilter ?? null,
         externalKey: m.integrationExternalKey ?? null,
       }),
+    }),
+    localFilters: t.field({
+      type: [FilterConditionRef],
+      description: 'The structured filter of the local side: a record takes part when it meets every condition.',
+      resolve: (m) => storedFilters(m.localFilters),
+    }),
+    integrationFilters: t.field({
+      type: [FilterConditionRef],
+      description: 'The structured filter of the integration side.',
+      resolve: (m) => storedFilters(m.integrationFilters),
     }),
     direction: t.field({ type: SyncDirectionEnum, resolve: (m) => m.direction }),
     syncOnlyCoupledRecords: t.exposeBoolean('syncOnlyCoupledRecords'),
@@ -168,8 +185,15 @@ const TableMappingPatch = builder.inputType('TableMappingPatch', {
     scheduleSeconds: t.int(),
     enabled: t.boolean(),
     parkAfterFailures: t.int(),
-    localFilter: t.string(),
-    integrationFilter: t.string(),
+    localFilters: t.field({
+      type: [FilterConditionInput],
+      description:
+        "Replaces the local side's structured filter ([] removes it). Raw SQL cannot be set here: only in the config file.",
+    }),
+    integrationFilters: t.field({
+      type: [FilterConditionInput],
+      description: "Replaces the integration side's structured filter ([] removes it).",
+    }),
     fields: t.field({ type: [FieldMappingInput] }),
   }),
 });
@@ -177,6 +201,27 @@ const TableMappingPatch = builder.inputType('TableMappingPatch', {
 const UpdateTableMappingPayload = builder.objectRef<{ mapping: TableMapping }>('UpdateTableMappingPayload').implement({
   fields: (t) => ({ mapping: t.field({ type: TableMappingRef, resolve: (payload) => payload.mapping }) }),
 });
+
+/** Where a side's records live, for checking a filter against its table. */
+function sideSpec(mapping: TableMapping, side: 'local' | 'integration') {
+  return side === 'local'
+    ? {
+        connector: mapping.localConnector,
+        spec: {
+          table: mapping.localTable,
+          idColumn: mapping.localIdColumn,
+          modifiedColumn: mapping.localModifiedColumn,
+        },
+      }
+    : {
+        connector: mapping.integrationConnector,
+        spec: {
+          table: mapping.integrationTable,
+          idColumn: mapping.integrationIdColumn,
+          modifiedColumn: mapping.integrationModifiedColumn,
+        },
+      };
+}
 
 function parseConstant(json: string | null | undefined, field: string, mapping: string): unknown {
   if (json == null) return undefined;
@@ -199,6 +244,20 @@ builder.mutationFields((t) => ({
       const mapping = await em.findOne(TableMappingSchema, { id: mappingId });
       if (!mapping) throw new NotFoundError('TableMapping', String(id));
       const current = await em.find(FieldMappingSchema, { mappingId }, { orderBy: { position: 'asc' } });
+      // Checked against the apps' tables before anything is saved: a refused filter changes nothing.
+      const localFilters =
+        patch.localFilters == null
+          ? storedFilters(mapping.localFilters)
+          : await checkPatchFilters(context, sideSpec(mapping, 'local'), patch.localFilters, 'patch.localFilters');
+      const integrationFilters =
+        patch.integrationFilters == null
+          ? storedFilters(mapping.integrationFilters)
+          : await checkPatchFilters(
+              context,
+              sideSpec(mapping, 'integration'),
+              patch.integrationFilters,
+              'patch.integrationFilters',
+            );
       const keep = <T>(value: T | null | undefined, fallback: T): T => (value == null ? fallback : value);
       const input: TableMappingInput = {
         name: mapping.name,
@@ -207,7 +266,8 @@ builder.mutationFields((t) => ({
           table: mapping.localTable,
           id: mapping.localIdColumn,
           modifiedOn: mapping.localModifiedColumn,
-          filter: (patch.localFilter === undefined ? mapping.localFilter : patch.localFilter) || undefined,
+          // The config file's raw SQL stays as it is: the API can neither set nor clear it.
+          filter: mapping.localFilter ?? undefined,
         },
         integration: {
           connector: mapping.integrationConnector,
@@ -215,9 +275,9 @@ builder.mutationFields((t) => ({
           id: mapping.integrationIdColumn,
           modifiedOn: mapping.integrationModifiedColumn,
           externalKey: mapping.integrationExternalKey ?? undefined,
-          filter:
-            (patch.integrationFilter === undefined ? mapping.integrationFilter : patch.integrationFilter) || undefined,
+          filter: mapping.integrationFilter ?? undefined,
         },
+        filters: { local: localFilters, integration: integrationFilters },
         direction: keep(patch.direction, mapping.direction),
         syncOnlyCoupledRecords: keep(patch.syncOnlyCoupledRecords, mapping.syncOnlyCoupledRecords),
         createNewIfNoMatch: keep(patch.createNewIfNoMatch, mapping.createNewIfNoMatch),

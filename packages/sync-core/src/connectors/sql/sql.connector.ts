@@ -14,6 +14,7 @@ import {
   type WriteResult,
 } from '../connector.js';
 import { openSqliteApp, unreachableApp } from './app-database.js';
+import { compileFilter, type SqlFilter } from './filter-sql.js';
 import { PostgresClient } from './postgres-client.js';
 import { placeholders, quoteIdent, type SqlClient, type SqlRow, type SqlTransaction } from './sql-client.js';
 import { describeTable, loadLayout, type TableLayout } from './table-layout.js';
@@ -108,10 +109,11 @@ export class SqlTableConnector implements TableConnector {
       where.push(`${sortKey} >= ${cursor} and (${sortKey} > ${cursor} or ${layout.id} > ${layout.idParam})`);
       params.push(at, at, after.id);
     }
-    where.push(...this.filterCondition());
+    const filter = this.filterWhere(layout);
+    where.push(...filter.conditions);
     const sql = `${this.selectFrom(layout, fields)} where ${where.join(' and ')}
       order by ${sortKey}, ${layout.id} limit ?`;
-    const rows = await this.client.query(sql, [...params, limit]);
+    const rows = await this.client.query(sql, [...params, ...filter.params, limit]);
     return rows.map((row) => toRecord(row, layout, fields));
   }
 
@@ -141,13 +143,17 @@ export class SqlTableConnector implements TableConnector {
     // NULL equals nothing in SQL, so null values cannot match and are left out.
     const wanted = unique(values.filter((v) => v !== null && v !== undefined).map(paramValue));
     const column = quoteIdent(field);
+    const filter = this.filterWhere(layout);
     const records: SourceRecord[] = [];
     for (const chunk of chunksOf(wanted, IDS_PER_STATEMENT)) {
       const match = caseSensitive
         ? `${column} in (${placeholders(chunk.length)})`
         : `${this.lowered(column)} in (${chunk.map(() => 'lower(?)').join(', ')})`;
-      const where = [match, ...this.filterCondition()].join(' and ');
-      const rows = await this.client.query(`${this.selectFrom(layout, fields)} where ${where}`, chunk);
+      const where = [match, ...filter.conditions].join(' and ');
+      const rows = await this.client.query(`${this.selectFrom(layout, fields)} where ${where}`, [
+        ...chunk,
+        ...filter.params,
+      ]);
       records.push(...rows.map((row) => toRecord(row, layout, fields)));
     }
     return records;
@@ -335,9 +341,14 @@ export class SqlTableConnector implements TableConnector {
     return quoteIdent(this.spec.modifiedColumn);
   }
 
-  private filterCondition(): string[] {
-    const filter = this.spec.filter?.trim();
-    return filter ? [`(${filter})`] : [];
+  /**
+   * The records taking part: the config file's raw SQL condition (the operator's own, pasted as written,
+   * parenthesised so that an OR in it cannot escape), and the structured conditions with bound values.
+   */
+  private filterWhere(layout: TableLayout): SqlFilter {
+    const raw = this.spec.filter?.trim();
+    const structured = compileFilter(this.spec.conditions ?? [], layout, this.client.dialect);
+    return { conditions: [...(raw ? [`(${raw})`] : []), ...structured.conditions], params: structured.params };
   }
 
   /** `select id, modified-on, fields… from table`; requested fields the table lacks are not selected. */
