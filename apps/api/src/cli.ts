@@ -2,7 +2,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createStore, FINISHED_JOB_STATUSES, type SyncJobSnapshot, TandemError } from '@tandem/sync-core';
+import {
+  createStore,
+  describeError,
+  FINISHED_JOB_STATUSES,
+  type SyncJobSnapshot,
+  TandemError,
+} from '@tandem/sync-core';
 import { ensureAdminKey } from './auth/api-keys.js';
 import { checkConfigCommand } from './commands/check-config.command.js';
 import { errorsCommand } from './commands/errors.command.js';
@@ -121,7 +127,7 @@ async function start(config: TandemConfig, demo: boolean): Promise<number> {
   };
   // TANDEM_ADMIN_DIR serves another build of the console (a test's own build, a custom deployment).
   const adminDir = process.env.TANDEM_ADMIN_DIR ?? DEFAULT_ADMIN_DIR;
-  const server = await startApiServer(createApi(services), services, {
+  const server = await startApiServer(createApi(services, { limits: config.limits }), services, {
     port: config.server.port,
     host: config.server.host,
     adminDir,
@@ -191,7 +197,8 @@ main(process.argv.slice(2)).then(
       console.error(`error: ${error.message}`);
       process.exit(2);
     }
-    console.error(error);
+    // Unexpected: where it happened, but no SQL values (a driver error inlines them).
+    console.error(describeError(error));
     process.exit(3);
   },
 );

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import type { ConnectorRegistry, EventPublisher, JobQueue, Store } from '@tandem/sync-core';
 import type { Caller } from './auth/api-keys.js';
+import type { KeySessions } from './auth/key-sessions.js';
 import type { TandemPubSub } from './pubsub.js';
 
 /** What the API runs on; built once at start (see server.ts) and shared by every request. */
@@ -24,8 +25,14 @@ export interface GraphQLContext {
   em: EntityManager;
   /** The API key's owner; null only where auth already refused the request (never seen by resolvers). */
   caller: Caller | null;
+  /** Key sessions of this API process: revoking a key here ends its open connections at once. */
+  sessions: KeySessions | null;
 }
 
-export function createContext(services: ApiServices, caller: Caller | null): GraphQLContext {
-  return { services, em: services.store.em(), caller };
+export function createContext(
+  services: ApiServices,
+  caller: Caller | null,
+  sessions: KeySessions | null = null,
+): GraphQLContext {
+  return { services, em: services.store.em(), caller, sessions };
 }

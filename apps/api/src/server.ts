@@ -1,13 +1,14 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ExecutionArgs } from 'graphql';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { authenticateApiKey, bearerToken, type Caller } from './auth/api-keys.js';
+import { bearerToken, type Caller } from './auth/api-keys.js';
 import type { ApiServices } from './context.js';
 import { LIMITS } from './limits.js';
 import { createAdminHandler } from './serve-admin.js';
-import type { ApiYoga } from './yoga.js';
+import { type ApiYoga, GRAPHQL_PATH } from './yoga.js';
 
 export interface ApiServer {
   /** `http://host:port` as reached from this machine. */
@@ -22,6 +23,9 @@ interface Enveloped {
   subscribe: (args: ExecutionArgs) => unknown;
 }
 
+/** The paths yoga answers (its gate refuses any other with 404, this only keeps them off the console). */
+const API_PATHS = new Set([GRAPHQL_PATH, '/healthz', '/readyz']);
+
 /** graphql-ws sends its key in `connection_init`: `{ authorization: "Bearer …" }` (the bare key works too). */
 function tokenFromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): string | null {
   const value = params?.authorization ?? params?.Authorization;
@@ -29,43 +33,80 @@ function tokenFromConnectionParams(params: Readonly<Record<string, unknown>> | u
   return bearerToken(value) ?? (value.includes(' ') ? null : value);
 }
 
+/** The request's path exactly as sent (no normalising: `//graphql` must not become `/graphql`). */
+function rawPath(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
 /**
  * One port for everything: yoga on node's http server answers `/graphql` (GET, POST, SSE subscriptions),
- * `/healthz` and `/readyz`; graphql-ws runs on the same port and path for WebSocket subscriptions.
- * A WebSocket without a valid key is closed in the handshake (4403 Forbidden) before any subscription.
+ * `/healthz` and `/readyz`; graphql-ws runs on the same port and exact path for WebSocket subscriptions;
+ * the console's files are served from `/`; any other path is a 404.
+ *
+ * A WebSocket is a long-lived caller, so its key is checked more than once: at the handshake (no valid
+ * key: closed with 4403 Forbidden before any operation), again before every operation (cached a second),
+ * and by the key sessions' sweep, which closes the socket with 4403 within about two seconds of the key
+ * being revoked or expiring — whichever API process revoked it.
  */
 export async function startApiServer(
   yoga: ApiYoga,
-  services: ApiServices,
+  _services: ApiServices,
   options: { port: number; host?: string; adminDir?: string },
 ): Promise<ApiServer> {
-  // The built console (apps/admin/dist) at `/`, when there is one; the API's own paths go to yoga.
+  const access = yoga.access;
   const admin = createAdminHandler(options.adminDir);
   const http = createServer((req, res) => {
+    if (API_PATHS.has(rawPath(req))) {
+      void yoga(req, res);
+      return;
+    }
     if (admin?.(req, res)) return;
-    void yoga(req, res);
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] }));
   });
-  const wss = new WebSocketServer({ server: http, path: '/graphql', maxPayload: LIMITS.maxRequestBodyBytes });
-  const callers = new WeakMap<object, Caller>();
+  const wss = new WebSocketServer({ server: http, path: GRAPHQL_PATH, maxPayload: LIMITS.maxRequestBodyBytes });
+  const callers = new WeakMap<object, { caller: Caller; release: () => void }>();
   const ws = useServer<Record<string, unknown>>(
     {
       onConnect: async (ctx) => {
-        const token = tokenFromConnectionParams(ctx.connectionParams);
-        const caller = token ? await authenticateApiKey(services.store.em(), token) : null;
+        const caller = await access.authenticateToken(tokenFromConnectionParams(ctx.connectionParams));
         if (!caller) return false;
-        callers.set(ctx.extra, caller);
+        const release = access.sessions.open(caller, 'connection', (reason) => {
+          ctx.extra.socket.close(CloseCode.Forbidden, `Forbidden: the API key was ${reason}`);
+        });
+        callers.set(ctx.extra, { caller, release });
         return true;
+      },
+      onClose: (ctx) => {
+        callers.get(ctx.extra)?.release();
       },
       execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
-        // Yoga's envelop: the same parse/validate (with the armor limits), context and plugins as HTTP.
+        const session = callers.get(ctx.extra);
+        if (!session || !(await access.sessions.keyStillValid(session.caller))) {
+          // A revoked or expired key runs nothing more on this socket.
+          access.sessions.endAll(session?.caller.keyId ?? -1, 'revoked');
+          ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden: the API key is no longer valid');
+          return [new GraphQLError('the API key is no longer valid', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
+        const retryAfter = access.limiter.take(session.caller.keyId);
+        if (retryAfter > 0) {
+          return [
+            new GraphQLError(`too many requests for this API key: retry after ${retryAfter} s`, {
+              extensions: { code: 'RATE_LIMITED', retryAfter },
+            }),
+          ];
+        }
+        // Yoga's envelop: the same parse/validate (with the limits), context and plugins as HTTP.
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
-          caller: callers.get(ctx.extra) ?? null,
+          caller: session.caller,
         });
         const document = parse(params.query);
         const errors = validate(schema, document);
@@ -93,6 +134,7 @@ export async function startApiServer(
     port: address.port,
     http,
     async close() {
+      access.close();
       await ws.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       http.closeAllConnections();

@@ -1,8 +1,8 @@
 import type { CombinedError } from '@urql/core';
 
 /**
- * True when the detail query failed only because of its id (garbage, another type's id, or a mapping that
- * no longer exists): `node` answers those with a GraphQL error on its own path, not with null. The page
+ * True when the detail query failed only because of its id (garbage, a malformed global id): `node`
+ * refuses those with a GraphQL error on its own path (an unknown but well-formed id answers null). The page
  * then says "no such mapping" instead of "could not be loaded" with a Try again that cannot help.
  */
 export function isMissingMapping(error: CombinedError | null | undefined): boolean {

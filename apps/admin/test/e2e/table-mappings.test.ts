@@ -171,7 +171,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
     await page.goto(`${api.url}/mappings/${Buffer.from('TableMapping:999').toString('base64')}`);
     await expect
       .poll(() => page.getByTestId('mapping-missing').textContent())
-      .toContain('TableMapping 999 does not exist');
+      .toContain('No table mapping has this id');
     await page.close();
   });
 

@@ -7,6 +7,8 @@ import { hasRole } from '../auth/roles.js';
 import type { GraphQLContext } from '../context.js';
 import { ApiError } from '../errors/api.error.js';
 import { ForbiddenError } from '../errors/forbidden.error.js';
+import { decodeStrictGlobalId } from './ids.js';
+import { resolveNodeForCaller } from './node-access.js';
 
 /**
  * The Pothos builder: configuration only; every type lives in ./types (one file per domain type, with its
@@ -40,6 +42,13 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    // Every global id, in `node(id:)` and in ID arguments, is read strictly (see ids.ts).
+    decodeGlobalID: (globalID) => decodeStrictGlobalId(globalID),
+    // `node(id)` checks the role the target type requires before it loads anything (node-access.ts).
+    nodeQueryOptions: {
+      authScopes: { viewer: true },
+      resolve: (_root, args, context, info, loadNode) => resolveNodeForCaller(args.id, context, info, loadNode),
+    },
     // `nodes(ids)` is not part of the contract; `node(id)` is.
     nodesQueryOptions: false,
   },

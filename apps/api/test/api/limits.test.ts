@@ -61,7 +61,7 @@ describe('bad input: typed errors, nothing changed', () => {
     expect(wrongEnum.status).toBe(400);
     expect(wrongEnum.body.data).toBeUndefined();
     const badFilter = await gql(api, api.keys.ADMIN, '{ syncErrors(filter: { mappingId: "zzz" }) { totalCount } }');
-    expect(badFilter.body.errors?.[0]?.extensions?.code).toBe('INVALID_ID');
+    expect(badFilter.body.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
     const badCursor = await gql(api, api.keys.ADMIN, '{ syncErrors(after: "bm9wZQ") { totalCount } }');
     expect(badCursor.body.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
     const negative = await gql(api, api.keys.ADMIN, '{ syncErrors(first: -1) { totalCount } }');
@@ -138,6 +138,6 @@ describe('abusive queries', () => {
       api.keys.ADMIN,
       '{ syncJob(id: "1") { __typename } syncError(id: "nope") { __typename ... on Error { code } } }',
     );
-    expect(res.body.data).toMatchObject({ syncError: { __typename: 'InvalidIdError', code: 'INVALID_ID' } });
+    expect(res.body.data).toMatchObject({ syncError: { __typename: 'InvalidIdError', code: 'INVALID_INPUT' } });
   });
 });

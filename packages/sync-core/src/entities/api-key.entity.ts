@@ -19,6 +19,8 @@ export const ApiKeySchema = defineEntity({
     createdAt: p.bigint('number'),
     lastUsedAt: p.bigint('number').nullable(),
     revokedAt: p.bigint('number').nullable(),
+    /** After this instant (epoch ms) the key is refused like a revoked one; null: it never expires. */
+    expiresAt: p.bigint('number').nullable(),
   },
 });
 export type ApiKey = InferEntity<typeof ApiKeySchema>;

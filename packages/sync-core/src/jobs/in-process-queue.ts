@@ -3,6 +3,7 @@ import { runSync } from '../engine/run-sync.js';
 import type { SyncContext } from '../engine/sync-context.js';
 import { emptyCounters, type SyncCounters, type SyncOutcome, type SyncRun } from '../engine/sync-run.js';
 import type { SyncJob } from '../entities/sync-job.entity.js';
+import { describeError } from '../errors/redact-sql.js';
 import type { EventPublisher, SyncJobSnapshot } from '../events/event-publisher.js';
 import type { CancelResult, EnqueueResult, JobQueue, RunJob } from './job-queue.js';
 import { acquireMappingLease, DEFAULT_LEASE_TTL_MS, releaseMappingLease, renewMappingLease } from './mapping-lease.js';
@@ -97,7 +98,7 @@ export class InProcessQueue implements JobQueue {
     this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.progressIntervalMs = options.progressIntervalMs ?? 250;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 30_000;
-    this.reportError = options.onError ?? ((error) => console.error('[tandem jobs]', error));
+    this.reportError = options.onError ?? ((error) => console.error('[tandem jobs]', describeError(error)));
     this.scheduler =
       options.schedules === false
         ? null

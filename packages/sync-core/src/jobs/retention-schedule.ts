@@ -1,5 +1,6 @@
 import { deleteSyncEntriesOlderThan } from '../actions/retention.action.js';
 import type { Store } from '../db/orm.js';
+import { describeError } from '../errors/redact-sql.js';
 
 /**
  * The retention policy on a schedule: every `everyMs` (default daily, and once shortly after start),
@@ -19,7 +20,7 @@ export class RetentionSchedule {
   start(): void {
     const run = () => {
       deleteSyncEntriesOlderThan({ store: this.store }, this.days).catch((error) =>
-        (this.options.onError ?? console.error)(error),
+        (this.options.onError ?? ((e: unknown) => console.error(describeError(e))))(error),
       );
     };
     this.first = setTimeout(run, this.options.firstAfterMs ?? 60_000);

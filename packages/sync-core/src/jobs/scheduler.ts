@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Store } from '../db/orm.js';
 import { TableMappingSchema } from '../entities/table-mapping.entity.js';
+import { describeError } from '../errors/redact-sql.js';
 
 /**
  * Per-mapping timers that ask for SCHEDULE runs. `table_mapping` is the source of truth: `syncSchedules()`
@@ -121,6 +122,6 @@ export class MappingScheduler {
   }
 
   private readonly reportError = (error: unknown): void => {
-    (this.options.onError ?? console.error)(error);
+    (this.options.onError ?? ((e: unknown) => console.error(describeError(e))))(error);
   };
 }

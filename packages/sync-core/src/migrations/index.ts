@@ -5,6 +5,7 @@ import { Migration20261126030000_error_message_pattern } from './Migration202611
 import { Migration20261126040000_job_history_indexes } from './Migration20261126040000_job_history_indexes.js';
 import { Migration20261126050000_log_retention_by_id } from './Migration20261126050000_log_retention_by_id.js';
 import { Migration20261126060000_coupling_fillfactor } from './Migration20261126060000_coupling_fillfactor.js';
+import { Migration20261201000000_api_key_expiry } from './Migration20261201000000_api_key_expiry.js';
 import { Migration20261201010000_structured_filters } from './Migration20261201010000_structured_filters.js';
 
 /** Every migration in order. Listed by hand so that the build output needs no folder scan. */
@@ -19,5 +20,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261126040000_job_history_indexes', class: Migration20261126040000_job_history_indexes },
   { name: 'Migration20261126050000_log_retention_by_id', class: Migration20261126050000_log_retention_by_id },
   { name: 'Migration20261126060000_coupling_fillfactor', class: Migration20261126060000_coupling_fillfactor },
+  { name: 'Migration20261201000000_api_key_expiry', class: Migration20261201000000_api_key_expiry },
   { name: 'Migration20261201010000_structured_filters', class: Migration20261201010000_structured_filters },
 ];

@@ -3,7 +3,7 @@ import { createApiKey, revokeApiKey } from '../../auth/api-keys.js';
 import { InvalidInputError } from '../../errors/invalid-input.error.js';
 import { NotFoundError } from '../../errors/not-found.error.js';
 import { builder } from '../builder.js';
-import { parseId } from '../ids.js';
+import { parseDatabaseId, parseId } from '../ids.js';
 import { listPage } from '../list-query.js';
 import { countedConnection, forwardArgs } from './connection.js';
 import { ApiKeyRoleEnum } from './enums.js';
@@ -11,7 +11,7 @@ import { COMMON_ERRORS } from './errors.js';
 
 /** An API key as an admin sees it: never the key itself, only its first characters. */
 export const ApiKeyRef = builder.node(builder.objectRef<ApiKey>('ApiKey'), {
-  id: { resolve: (key: ApiKey) => key.id, parse: (id) => Number(id) },
+  id: { resolve: (key: ApiKey) => key.id, parse: parseDatabaseId },
   // `node(id)` is a read any VIEWER may make; keys are an admin's business.
   authScopes: { admin: true },
   loadOne: (id, context) => context.em.findOne(ApiKeySchema, { id }),
@@ -22,6 +22,12 @@ export const ApiKeyRef = builder.node(builder.objectRef<ApiKey>('ApiKey'), {
     createdAt: t.field({ type: 'DateTime', resolve: (key) => key.createdAt }),
     lastUsedAt: t.field({ type: 'DateTime', nullable: true, resolve: (key) => key.lastUsedAt ?? null }),
     revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (key) => key.revokedAt ?? null }),
+    expiresAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'After this the key is refused and its open connections are closed; null: never.',
+      resolve: (key) => key.expiresAt ?? null,
+    }),
   }),
 });
 
@@ -65,13 +71,20 @@ builder.mutationFields((t) => ({
     type: CreateApiKeyPayload,
     authScopes: { admin: true },
     errors: { types: COMMON_ERRORS },
-    args: { name: t.arg.string({ required: true }), role: t.arg({ type: ApiKeyRoleEnum, required: true }) },
+    args: {
+      name: t.arg.string({ required: true }),
+      role: t.arg({ type: ApiKeyRoleEnum, required: true }),
+      expiresAt: t.arg({ type: 'DateTime', description: 'Optional: the key stops working at this time.' }),
+    },
     resolve: async (_root, args, context) => {
       const name = args.name.trim();
       if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
         throw new InvalidInputError('name', `must be 1–${MAX_NAME_LENGTH} characters`);
       }
-      const { key, apiKey } = await createApiKey(context.em, name, args.role);
+      if (args.expiresAt != null && args.expiresAt <= Date.now()) {
+        throw new InvalidInputError('expiresAt', 'must be in the future');
+      }
+      const { key, apiKey } = await createApiKey(context.em, name, args.role, args.expiresAt ?? null);
       return { key, apiKey };
     },
   }),
@@ -85,6 +98,8 @@ builder.mutationFields((t) => ({
       const existing = await context.em.findOne(ApiKeySchema, { id });
       if (!existing) throw new NotFoundError('ApiKey', String(args.id));
       await revokeApiKey(context.em, id);
+      // Open WebSockets and subscriptions of the key close now; other API processes see it on their sweep.
+      context.sessions?.endAll(id, 'revoked');
       return { apiKey: await context.em.findOneOrFail(ApiKeySchema, { id }, { refresh: true }) };
     },
   }),

@@ -1,7 +1,7 @@
 import { COUPLING_STATES, type Coupling, CouplingSchema, coupleRecords, MappingNotFoundError } from '@tandem/sync-core';
 import { NotFoundError } from '../../errors/index.js';
 import { builder } from '../builder.js';
-import { parseId, parseOptionalId } from '../ids.js';
+import { parseDatabaseId, parseId, parseOptionalId } from '../ids.js';
 import { listPage } from '../list-query.js';
 import { loadByIds } from '../loaders.js';
 import { countedConnection, forwardArgs } from './connection.js';
@@ -11,7 +11,7 @@ import { act, actionContext } from './sync-error-actions.js';
 import { TableMappingRef } from './table-mapping.js';
 
 export const CouplingRef = builder.loadableNodeRef('Coupling', {
-  id: { resolve: (coupling: Coupling) => coupling.id, parse: (id) => Number(id) },
+  id: { resolve: (coupling: Coupling) => coupling.id, parse: parseDatabaseId },
   load: (ids: number[], context) => loadByIds<Coupling>(context.em, CouplingSchema, 'Coupling', ids),
 });
 
@@ -22,6 +22,8 @@ const CouplingStateEnum = builder.enumType('CouplingState', {
 });
 
 CouplingRef.implement({
+  // Read access, also through `node(id:)` (node-access.ts): any authenticated caller.
+  authScopes: { viewer: true },
   description: 'One local record ↔ one integration record, with what was last synced on each side.',
   fields: (t) => ({
     mapping: t.field({ type: TableMappingRef, resolve: (coupling) => coupling.mappingId }),

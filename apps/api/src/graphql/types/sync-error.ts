@@ -7,7 +7,7 @@ import {
   whereSyncErrorFilter,
 } from '@tandem/sync-core';
 import { builder } from '../builder.js';
-import { parseId } from '../ids.js';
+import { parseDatabaseId, parseId } from '../ids.js';
 import { listPage } from '../list-query.js';
 import { loadByIds } from '../loaders.js';
 import { countedConnection, forwardArgs } from './connection.js';
@@ -19,7 +19,7 @@ import { SyncJobRef } from './sync-job.js';
 import { TableMappingRef } from './table-mapping.js';
 
 export const SyncErrorRef = builder.loadableNodeRef('SyncError', {
-  id: { resolve: (error: SyncError) => error.id, parse: (id) => Number(id) },
+  id: { resolve: (error: SyncError) => error.id, parse: parseDatabaseId },
   load: (ids: number[], context) => loadByIds<SyncError>(context.em, SyncErrorSchema, 'SyncError', ids),
 });
 
@@ -37,6 +37,8 @@ function conflictingFields(error: SyncError): string[] {
 }
 
 SyncErrorRef.implement({
+  // Read access, also through `node(id:)` (node-access.ts): any authenticated caller.
+  authScopes: { viewer: true },
   description: 'One record that could not be synchronized and waits for triage.',
   fields: (t) => ({
     kind: t.field({ type: SyncErrorKindEnum, resolve: (error) => error.kind }),

@@ -2,7 +2,7 @@ import { MappingNotFoundError, type SyncJob, SyncJobSchema, type SyncJobSnapshot
 import { filter, pipe } from 'graphql-yoga';
 import { NotFoundError } from '../../errors/not-found.error.js';
 import { builder } from '../builder.js';
-import { parseId, parseOptionalId } from '../ids.js';
+import { parseDatabaseId, parseId, parseOptionalId } from '../ids.js';
 import { listPage } from '../list-query.js';
 import { loadByIds } from '../loaders.js';
 import { countedConnection, forwardArgs } from './connection.js';
@@ -21,13 +21,15 @@ export type SyncJobShape = Omit<SyncJobSnapshot, 'startedAt' | 'finishedAt' | 'm
 } & Partial<Pick<SyncJob, 'trigger' | 'full' | 'requestedBy'>>;
 
 export const SyncJobRef = builder.loadableNodeRef('SyncJob', {
-  id: { resolve: (job: SyncJobShape) => job.id, parse: (id) => Number(id) },
+  id: { resolve: (job: SyncJobShape) => job.id, parse: parseDatabaseId },
   load: (ids: number[], context) => loadByIds<SyncJobShape>(context.em, SyncJobSchema, 'SyncJob', ids),
 });
 
 const COUNTERS = ['inserted', 'modified', 'deleted', 'unchanged', 'skipped', 'failed', 'coupled', 'uncoupled'] as const;
 
 SyncJobRef.implement({
+  // Read access, also through `node(id:)` (node-access.ts): any authenticated caller.
+  authScopes: { viewer: true },
   description: 'One run of one mapping: status, timing, counters and message.',
   fields: (t) => ({
     mapping: t.field({ type: TableMappingRef, resolve: (job) => job.mappingId }),

@@ -1,6 +1,6 @@
 import { type SyncLogEntry, SyncLogEntrySchema } from '@tandem/sync-core';
 import { builder } from '../builder.js';
-import { parseId } from '../ids.js';
+import { parseDatabaseId, parseId } from '../ids.js';
 import { listPage } from '../list-query.js';
 import { countedConnection, forwardArgs } from './connection.js';
 import { CouplingRef } from './coupling.js';
@@ -36,8 +36,10 @@ function parseChanges(entry: SyncLogEntry): FieldChangeShape[] {
 }
 
 export const SyncLogEntryRef = builder.node(builder.objectRef<SyncLogEntry>('SyncLogEntry'), {
-  id: { resolve: (entry: SyncLogEntry) => entry.id, parse: (id) => Number(id) },
+  id: { resolve: (entry: SyncLogEntry) => entry.id, parse: parseDatabaseId },
   loadOne: (id, context) => context.em.findOne(SyncLogEntrySchema, { id }),
+  // Read access, also through `node(id:)` (node-access.ts): any authenticated caller.
+  authScopes: { viewer: true },
   description: 'What one job or action did to one coupling.',
   fields: (t) => ({
     mapping: t.field({ type: TableMappingRef, resolve: (entry) => entry.mappingId }),

@@ -11,7 +11,7 @@ import {
 import { filter, pipe } from 'graphql-yoga';
 import { NotFoundError } from '../../errors/not-found.error.js';
 import { builder } from '../builder.js';
-import { parseId, parseOptionalId } from '../ids.js';
+import { parseDatabaseId, parseId, parseOptionalId } from '../ids.js';
 import { loadByIds } from '../loaders.js';
 import { DeletionConflictResolutionEnum, SyncDirectionEnum, UpdateConflictResolutionEnum } from './enums.js';
 import { COMMON_ERRORS, ErrorInterface } from './errors.js';
@@ -19,7 +19,7 @@ import { checkPatchFilters, FilterConditionInput, FilterConditionRef } from './f
 
 /** One local table ↔ one integration table. Loaded in batches: a page of errors asks for its mappings once. */
 export const TableMappingRef = builder.loadableNodeRef('TableMapping', {
-  id: { resolve: (mapping: TableMapping) => mapping.id, parse: (id) => Number(id) },
+  id: { resolve: (mapping: TableMapping) => mapping.id, parse: parseDatabaseId },
   load: (ids: number[], context) => loadByIds<TableMapping>(context.em, TableMappingSchema, 'TableMapping', ids),
 });
 
@@ -78,6 +78,8 @@ const MappingSideRef = builder.objectRef<SideShape>('MappingSide').implement({
 });
 
 TableMappingRef.implement({
+  // Read access, also through `node(id:)` (node-access.ts): any authenticated caller.
+  authScopes: { viewer: true },
   fields: (t) => ({
     name: t.exposeString('name'),
     local: t.field({
