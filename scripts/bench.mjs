@@ -4,7 +4,14 @@
 import { spawnSync } from 'node:child_process';
 
 const SCENARIOS = {
-  '@tandem/sync-core': ['initial-sync', 'incremental', 'incremental-postgres', 'retry-all', 'remove-coupling-bulk', 'restore-bulk'],
+  '@tandem/sync-core': [
+    'initial-sync',
+    'incremental',
+    'incremental-postgres',
+    'retry-all',
+    'remove-coupling-bulk',
+    'restore-bulk',
+  ],
   '@tandem/api': ['errors-page', 'subscription-fanout'],
   '@tandem/admin': ['admin-bundle', 'admin-errors-page'],
 };
