@@ -4,6 +4,9 @@ import { bridgeEvents } from '../src/pubsub.js';
 import { startApiServer } from '../src/server.js';
 import { createApi } from '../src/yoga.js';
 
+// The benchmark's clients share one key on purpose and far exceed a person's rate: no per-key limits here.
+const BENCH_LIMITS = { requestsPerMinutePerKey: 1_000_000_000, subscriptionsPerKey: 1_000_000 };
+
 /**
  * The API as `tandem start` serves it, over the store named by argv[2], in a process of its own so the
  * load generator's work never lands on the server's event loop. Prints `{"url": …}` when listening.
@@ -17,7 +20,10 @@ const queue = new InProcessQueue({
   schedules: false,
 });
 const services: ApiServices = { store, queue, connectors: new Map(), events, pubsub };
-const server = await startApiServer(createApi(services), services, { port: 0, host: '127.0.0.1' });
+const server = await startApiServer(createApi(services, { limits: BENCH_LIMITS }), services, {
+  port: 0,
+  host: '127.0.0.1',
+});
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
 process.on('SIGTERM', async () => {
   await server.close();

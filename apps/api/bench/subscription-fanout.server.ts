@@ -5,6 +5,9 @@ import { bridgeEvents } from '../src/pubsub.js';
 import { startApiServer } from '../src/server.js';
 import { createApi } from '../src/yoga.js';
 
+// The benchmark's clients share one key on purpose and far exceed a person's rate: no per-key limits here.
+const BENCH_LIMITS = { requestsPerMinutePerKey: 1_000_000_000, subscriptionsPerKey: 1_000_000 };
+
 /**
  * The API over the store named by argv[2], publishing a running job's progress on sync-core's event bus
  * (the path a worker's events take) whenever a line `publish N` arrives on stdin. Each event carries its
@@ -19,7 +22,10 @@ const queue = new InProcessQueue({
   schedules: false,
 });
 const services: ApiServices = { store, queue, connectors: new Map(), events, pubsub };
-const server = await startApiServer(createApi(services), services, { port: 0, host: '127.0.0.1' });
+const server = await startApiServer(createApi(services, { limits: BENCH_LIMITS }), services, {
+  port: 0,
+  host: '127.0.0.1',
+});
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
 
 const started = Date.now();

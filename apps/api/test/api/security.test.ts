@@ -263,6 +263,16 @@ describe('strings: control characters refused, nothing changed', () => {
         { n: 'bell\u0007' },
       ],
       [api.keys.VIEWER, 'query($s: String) { syncErrors(filter: { search: $s }) { totalCount } }', { s: '\u001b[31m' }],
+      [
+        api.keys.ADMIN,
+        'mutation($m: ID!, $v: JSON) { updateTableMapping(id: $m, patch: { localFilters: [{ field: "name", operator: EQ, value: $v }] }) { __typename } }',
+        { m: String(api.mappings.customers), v: 'Acme\u0000' },
+      ],
+      [
+        api.keys.ADMIN,
+        `mutation { updateTableMapping(id: "${api.mappings.customers}", patch: { localFilters: [{ field: "na\\u0000me", operator: NOT_NULL }] }) { __typename } }`,
+        {},
+      ],
     ];
     for (const [key, query, variables] of cases) {
       const res = await gql(api, key, query, variables);

@@ -3,7 +3,7 @@ import { runSync } from '../engine/run-sync.js';
 import type { SyncContext } from '../engine/sync-context.js';
 import { emptyCounters, type SyncCounters, type SyncOutcome, type SyncRun } from '../engine/sync-run.js';
 import type { SyncJob } from '../entities/sync-job.entity.js';
-import { describeError } from '../errors/redact-sql.js';
+import { describeError, redactSql } from '../errors/redact-sql.js';
 import type { EventPublisher, SyncJobSnapshot } from '../events/event-publisher.js';
 import type { CancelResult, EnqueueResult, JobQueue, RunJob } from './job-queue.js';
 import { acquireMappingLease, DEFAULT_LEASE_TTL_MS, releaseMappingLease, renewMappingLease } from './mapping-lease.js';
@@ -302,7 +302,7 @@ export class InProcessQueue implements JobQueue {
       outcome = await this.runJob(run);
     } catch (error) {
       // runSync never throws; a test double or a future engine bug might. The job fails, the queue goes on.
-      outcome = { status: 'FAILED', counters: latest, message: `the job failed: ${messageOf(error)}` };
+      outcome = { status: 'FAILED', counters: latest, message: `the job failed: ${redactSql(messageOf(error))}` };
     } finally {
       clearInterval(heartbeat);
       await progress.stop();
