@@ -1,13 +1,12 @@
 import type { Store } from '../db/orm.js';
 import { runSync } from '../engine/run-sync.js';
 import type { SyncContext } from '../engine/sync-context.js';
-import { emptyCounters, type SyncCounters, type SyncOutcome, type SyncRun } from '../engine/sync-run.js';
 import type { SyncJob } from '../entities/sync-job.entity.js';
-import { describeError, redactSql } from '../errors/redact-sql.js';
+import { describeError } from '../errors/redact-sql.js';
 import type { EventPublisher, SyncJobSnapshot } from '../events/event-publisher.js';
 import type { CancelResult, EnqueueResult, JobQueue, RunJob } from './job-queue.js';
-import { acquireMappingLease, DEFAULT_LEASE_TTL_MS, releaseMappingLease, renewMappingLease } from './mapping-lease.js';
-import { ProgressThrottle } from './progress-throttle.js';
+import { type JobRunnerDeps, newRunningJob, type RunningJob, runClaimedJob } from './job-runner.js';
+import { acquireMappingLease, DEFAULT_LEASE_TTL_MS, releaseMappingLease } from './mapping-lease.js';
 import { MappingScheduler } from './scheduler.js';
 import {
   cancelSyncJob,
@@ -15,12 +14,8 @@ import {
   type EnqueueJobInput,
   enqueueSyncJob,
   findStartableJobs,
-  finishSyncJob,
-  isSyncJobCancelRequested,
   loadSyncJob,
-  parseScope,
   type RunRequest,
-  recordSyncJobProgress,
   recoverInterruptedJobs,
   toSyncJobSnapshot,
 } from './sync-job.repository.js';
@@ -48,15 +43,8 @@ export interface InProcessQueueOptions {
   onError?: (error: unknown) => void;
 }
 
-/** One job this process runs. */
-interface ActiveJob {
-  snapshot: SyncJobSnapshot;
-  /** Set by `cancel` or `close` here; a cancel from another process arrives through the row. */
-  cancelRequested: boolean;
-  /** The lease could not be renewed: someone may take the mapping, so the run must stop. */
-  leaseLost: boolean;
-  /** Given up on by `close`: its lease is left to run out. */
-  abandoned: boolean;
+/** One job this process runs: its state, shared with the runner, and the promise of its end. */
+interface ActiveJob extends RunningJob {
   done: Promise<void>;
 }
 
@@ -80,6 +68,8 @@ export class InProcessQueue implements JobQueue {
   private readonly scheduler: MappingScheduler | null;
   private readonly reportError: (error: unknown) => void;
 
+  private readonly runnerDeps: JobRunnerDeps;
+
   private state: State = 'new';
   private readonly active = new Map<number, ActiveJob>();
   private pollTimer: NodeJS.Timeout | null = null;
@@ -99,6 +89,15 @@ export class InProcessQueue implements JobQueue {
     this.progressIntervalMs = options.progressIntervalMs ?? 250;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 30_000;
     this.reportError = options.onError ?? ((error) => console.error('[tandem jobs]', describeError(error)));
+    this.runnerDeps = {
+      store: this.store,
+      workerId: this.workerId,
+      runJob: this.runJob,
+      leaseTtlMs: this.leaseTtlMs,
+      progressIntervalMs: this.progressIntervalMs,
+      publish: (job) => this.publish(job),
+      reportError: this.reportError,
+    };
     this.scheduler =
       options.schedules === false
         ? null
@@ -247,87 +246,15 @@ export class InProcessQueue implements JobQueue {
   }
 
   private launch(job: SyncJob): void {
-    const active: ActiveJob = {
-      snapshot: toSyncJobSnapshot(job),
-      cancelRequested: false,
-      leaseLost: false,
-      abandoned: false,
-      done: Promise.resolve(),
-    };
+    const active: ActiveJob = { ...newRunningJob(job), done: Promise.resolve() };
     this.active.set(job.id, active);
     this.publish(active.snapshot);
-    active.done = this.execute(job, active)
+    active.done = runClaimedJob(this.runnerDeps, job, active)
       .catch(this.reportError)
       .finally(() => {
         this.active.delete(job.id);
         this.kick();
       });
-  }
-
-  private async execute(job: SyncJob, active: ActiveJob): Promise<void> {
-    const { mappingId } = job;
-    const heartbeat = setInterval(() => {
-      if (active.abandoned) return;
-      renewMappingLease(this.store.em(), { mappingId, owner: this.workerId, ttlMs: this.leaseTtlMs })
-        .then((renewed) => {
-          if (!renewed) active.leaseLost = true;
-        })
-        .catch(this.reportError);
-    }, this.leaseTtlMs / 3);
-    const progress = new ProgressThrottle<SyncCounters>(
-      this.progressIntervalMs,
-      async (counters) => {
-        await recordSyncJobProgress(this.store.em(), job.id, this.workerId, counters);
-        this.publish(active.snapshot);
-      },
-      this.reportError,
-    );
-    let latest = emptyCounters();
-    const run: SyncRun = {
-      jobId: job.id,
-      mappingId,
-      full: job.full,
-      scope: parseScope(job.scope),
-      isCancelRequested: async () =>
-        active.cancelRequested || active.leaseLost || (await isSyncJobCancelRequested(this.store.em(), job.id)),
-      onProgress: (counters) => {
-        latest = { ...counters };
-        active.snapshot = { ...active.snapshot, ...latest };
-        progress.push(latest);
-      },
-    };
-
-    let outcome: SyncOutcome;
-    try {
-      outcome = await this.runJob(run);
-    } catch (error) {
-      // runSync never throws; a test double or a future engine bug might. The job fails, the queue goes on.
-      outcome = { status: 'FAILED', counters: latest, message: `the job failed: ${redactSql(messageOf(error))}` };
-    } finally {
-      clearInterval(heartbeat);
-      await progress.stop();
-    }
-    if (active.abandoned) return;
-
-    const finishedAt = Date.now();
-    const recorded = await finishSyncJob(this.store.em(), {
-      jobId: job.id,
-      workerId: this.workerId,
-      outcome,
-      now: finishedAt,
-    });
-    if (recorded) {
-      active.snapshot = {
-        ...active.snapshot,
-        ...outcome.counters,
-        status: outcome.status,
-        message: outcome.message,
-        finishedAt,
-      };
-      this.publish(active.snapshot);
-    }
-    // Released only after the final status is stored: until then the job still counts as running.
-    await releaseMappingLease(this.store.em(), mappingId, this.workerId);
   }
 
   /** Resolves when no job runs here any more, or after `timeoutMs`. */
@@ -349,8 +276,4 @@ export class InProcessQueue implements JobQueue {
   private publish(job: SyncJobSnapshot): void {
     this.events.publish({ type: 'syncJobChanged', job: { ...job } });
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
