@@ -1,4 +1,5 @@
-// The triage actions of the Coupled Data Synchronization Errors page (DESIGN.md "Triage actions").
+// The triage actions of the Coupled Data Synchronization Errors page (DESIGN.md "Triage actions"), and
+// retention by hand and on its schedule.
 export * from './action-types.js';
 export { type CoupleRecordsInput, type CoupleRecordsResult, coupleRecords } from './couple-records.action.js';
 export { deleteRecords } from './delete-records.action.js';
@@ -6,5 +7,6 @@ export { MAX_IDS_PER_CALL } from './error-selection.js';
 export { removeCouplings } from './remove-couplings.action.js';
 export { restoreRecords } from './restore-records.action.js';
 export { deleteSyncEntriesOlderThan } from './retention.action.js';
+export { RetentionSchedule } from './retention-schedule.js';
 export { retryAllSyncErrors, retrySyncErrors } from './retry.action.js';
 export { synchronizeSyncErrors } from './synchronize.action.js';

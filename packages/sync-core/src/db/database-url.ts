@@ -4,6 +4,9 @@ export type DatabaseUrl =
   | { dialect: 'sqlite'; path: string }
   | { dialect: 'postgresql'; url: string; database: string };
 
+/** The two databases Tandem's store runs on: what the URL says, which the store's plain SQL needs too. */
+export type StoreDialect = DatabaseUrl['dialect'];
+
 /**
  * Reads the two URL forms Tandem accepts: `sqlite:PATH` (a file, or `:memory:`) and
  * `postgres://user@host:port/db` (also `postgresql://`). `where` names the config path for the error.

@@ -6,11 +6,11 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM as PostgreSqlOrm } from '@mikro-orm/postgresql';
 import { ALL_ENTITIES } from '../entities/index.js';
 import { MIGRATIONS } from '../migrations/index.js';
-import { parseDatabaseUrl } from './database-url.js';
+import { parseDatabaseUrl, type StoreDialect } from './database-url.js';
 import { type StoreSqlAccess, storeSqlAccess } from './store-sql.js';
 import { WRITER_AUTOCHECKPOINT_PAGES, walCheckpointer } from './wal-checkpointer.js';
 
-export type StoreDialect = 'sqlite' | 'postgresql';
+export type { StoreDialect } from './database-url.js';
 
 /** Tandem's own database: the ORM plus the dialect, which the set-based SQL in repositories needs. */
 export interface Store {

@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
-import type { StoreDialect } from './orm.js';
+import type { StoreDialect } from './database-url.js';
 
 /**
  * Plain SQL on Tandem's own database, for the set-based hot paths (the engine's batches, bulk actions).

@@ -3,6 +3,5 @@
 export * from './in-process-queue.js';
 export * from './job-queue.js';
 export * from './mapping-lease.js';
-export * from './retention-schedule.js';
 export * from './scheduler.js';
 export * from './sync-job.repository.js';

@@ -1,5 +1,6 @@
 import { COUPLING_STATES, type Coupling, CouplingSchema, coupleRecords, MappingNotFoundError } from '@tandem/sync-core';
 import { NotFoundError } from '../../errors/index.js';
+import { act, actionContext } from '../action-context.js';
 import { builder } from '../builder.js';
 import { parseDatabaseId, parseId, parseOptionalId } from '../ids.js';
 import { listPage } from '../list-query.js';
@@ -7,7 +8,6 @@ import { loadByIds } from '../loaders.js';
 import { countedConnection, forwardArgs } from './connection.js';
 import { SideEnum } from './enums.js';
 import { COMMON_ERRORS } from './errors.js';
-import { act, actionContext } from './sync-error-actions.js';
 import { TableMappingRef } from './table-mapping.js';
 
 export const CouplingRef = builder.loadableNodeRef('Coupling', {

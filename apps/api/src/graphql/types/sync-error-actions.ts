@@ -1,8 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import {
-  type ActionContext,
   type ActionResult,
-  InvalidInputError as CoreInvalidInputError,
   deleteRecords,
   deleteSyncEntriesOlderThan,
   type ErrorSelection,
@@ -14,8 +12,8 @@ import {
   retrySyncErrors,
   synchronizeSyncErrors,
 } from '@tandem/sync-core';
-import type { GraphQLContext } from '../../context.js';
 import { InvalidInputError } from '../../errors/invalid-input.error.js';
+import { act, actionContext } from '../action-context.js';
 import { builder } from '../builder.js';
 import { parseId } from '../ids.js';
 import { SideEnum } from './enums.js';
@@ -99,21 +97,6 @@ export function toSelection(
     return { ids: ids.map((id) => parseId('SyncError', String(id))) };
   }
   return { filter: toSyncErrorFilter(filter) };
-}
-
-export function actionContext(context: GraphQLContext): ActionContext {
-  const { store, connectors, events, queue } = context.services;
-  return { store, connectors, events, queue, actor: context.caller?.name ?? 'api' };
-}
-
-/** sync-core refuses bad input with its own InvalidInputError; the API reports it as its typed one. */
-export async function act<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof CoreInvalidInputError) throw new InvalidInputError(error.field, error.message);
-    throw error;
-  }
 }
 
 const selectionArgs = (t: Parameters<Parameters<typeof builder.mutationFields>[0]>[0]) => ({

@@ -1,11 +1,13 @@
-import { deleteSyncEntriesOlderThan } from '../actions/retention.action.js';
 import type { Store } from '../db/orm.js';
 import { describeError } from '../errors/redact-sql.js';
+import { deleteSyncEntriesOlderThan } from './retention.action.js';
 
 /**
  * The retention policy on a schedule: every `everyMs` (default daily, and once shortly after start),
  * deletes log entries, resolved errors and finished jobs older than `days`. Failures are reported to
- * `onError` and retried at the next tick; they never stop the process.
+ * `onError` and retried at the next tick; they never stop the process. It lives beside the action it
+ * runs, not in jobs/: actions use the job queue (retry with runNow), so jobs/ importing an action would
+ * tie the two folders in a circle.
  */
 export class RetentionSchedule {
   private timer: NodeJS.Timeout | null = null;
