@@ -1,12 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-
-const require = createRequire(import.meta.url);
-const API_DIR = dirname(require.resolve('@tandem/api/package.json'));
-const TSX = require.resolve('tsx');
+import { join } from 'node:path';
+import { tandemArgs } from './tandem-cli.js';
 
 export interface TandemServer {
   url: string;
@@ -37,15 +33,11 @@ export async function startTandem(cwd: string, storePath: string, adminDir: stri
     config,
     JSON.stringify({ database: { url: `sqlite:${storePath}` }, server: { host: '127.0.0.1' }, connectors: {} }),
   );
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', TSX, join(API_DIR, 'src/cli.ts'), 'start', '--no-demo', '--config', config],
-    {
-      cwd,
-      env: { ...process.env, TANDEM_ADMIN_DIR: adminDir, PORT: String(port), NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child: ChildProcess = spawn(process.execPath, tandemArgs(['start', '--no-demo', '--config', config]), {
+    cwd,
+    env: { ...process.env, TANDEM_ADMIN_DIR: adminDir, PORT: String(port), NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`tandem start did not listen in 120 s:\n${output}`)), 120_000);

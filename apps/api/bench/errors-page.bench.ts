@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seedErrors } from '@tandem/sync-core/bench-errors-seed';
 import { benchLine, note } from '@tandem/sync-core/bench-kit';
 import autocannon from 'autocannon';
 import Database from 'libsql';
 import { encodeCursor } from '../src/graphql/pagination.js';
 import { spawnServer } from './api-process.js';
-import { createErrorsBenchStore, seedErrors } from './seed-errors.js';
+import { createErrorsBenchStore } from './seed-errors.js';
 
 const TOTAL = Number(process.env.BENCH_ERRORS ?? 1_000_000);
 const DEEP = Math.floor(TOTAL * 0.9);

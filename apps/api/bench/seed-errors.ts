@@ -1,10 +1,9 @@
 import { createStore, saveTableMapping } from '@tandem/sync-core';
-import Database from 'libsql';
 import { createApiKey } from '../src/auth/api-keys.js';
 
 /**
  * A migrated store at `storePath` with the two mappings the errors benchmarks spread their errors over
- * (`customers`, `items`) and an API key with `role`, ready for `seedErrors`.
+ * (`customers`, `items`) and an API key with `role`, ready for `seedErrors` (`@tandem/sync-core/bench-errors-seed`).
  */
 export async function createErrorsBenchStore(
   storePath: string,
@@ -25,43 +24,4 @@ export async function createErrorsBenchStore(
   } finally {
     await store.close();
   }
-}
-
-export interface SeededErrors {
-  /** The mapping the benchmark filters on, and the kind. */
-  mappingId: number;
-  kind: 'WRITE_FAILED';
-  /** How many errors match mapping + kind. */
-  matching: number;
-}
-
-/**
- * Fills a migrated store with `total` errors in one INSERT … SELECT over a recursive counter (an ORM
- * flush per row would take an hour). The mix is what a large installation looks like: 95% of errors on
- * one mapping, almost all of them one kind, a few resolved, several errors per millisecond (ties on
- * occurred_at, so the cursor's id tie-break is exercised), and 5% on a second mapping.
- */
-export function seedErrors(storePath: string, mappingIds: [number, number], total: number): SeededErrors {
-  const [main, other] = mappingIds;
-  const db = new Database(storePath);
-  db.exec('pragma journal_mode = WAL');
-  const base = Date.now() - total;
-  db.prepare(
-    `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
-     insert into sync_error (mapping_id, coupling_id, job_id, kind, status, message, message_pattern,
-                             local_id, integration_id, occurred_at)
-     select case when i % 20 = 0 then ? else ? end, null, null,
-            case when i % 20 = 0 then 'UPDATE_CONFLICT' when i % 100 = 1 then 'UPDATE_CONFLICT' else 'WRITE_FAILED' end,
-            case when i % 50 = 3 then 'RESOLVED' else 'OPEN' end,
-            'The app rejected the write: value too long for column "name" (record ' || i || ')',
-            'The app rejected the write: value too long for column "name" (record <n>)',
-            cast(i as text), 'crm-' || i, ? + i / 3
-     from n`,
-  ).run([total, other, main, base]);
-  db.exec('analyze');
-  const { n } = db
-    .prepare(`select count(*) as n from sync_error where mapping_id = ? and kind = 'WRITE_FAILED'`)
-    .get([main]) as { n: number };
-  db.close();
-  return { mappingId: main, kind: 'WRITE_FAILED', matching: Number(n) };
 }
