@@ -7,8 +7,8 @@ import type { TandemPubSub } from './pubsub.js';
 /** What the API runs on; built once at start (see server.ts) and shared by every request. */
 export interface ApiServices {
   store: Store;
-  /** `syncSchedules` exists on the in-process driver: schedules are re-read after a mapping changes. */
-  queue: JobQueue & { syncSchedules?: () => Promise<void> };
+  /** Runs jobs and keeps the mappings' schedules (a changed mapping hands its new one to `setSchedule`). */
+  queue: JobQueue;
   connectors: ConnectorRegistry;
   /** sync-core's publisher: triage actions announce the errors they resolve through it. */
   events: EventPublisher;

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../src/db/orm.js';
-import { loadResolvedMapping, saveTableMapping } from '../src/engine/table-mapping.repository.js';
 import { FieldMappingSchema, TableMappingSchema } from '../src/entities/index.js';
 import { MappingDefinitionError } from '../src/errors/index.js';
+import { loadResolvedMapping, saveTableMapping } from '../src/mappings/table-mapping.repository.js';
 import { MIGRATIONS } from '../src/migrations/index.js';
 import { DIALECTS, type ScratchDatabase, scratchDatabase } from './support/databases.js';
 

@@ -1,6 +1,7 @@
 import {
   DELETION_CONFLICT_RESOLUTIONS,
   FILTER_OPERATORS,
+  MAPPING_DEFAULTS,
   SYNC_DIRECTIONS,
   transformNames,
   UPDATE_CONFLICT_RESOLUTIONS,
@@ -55,14 +56,17 @@ const mapping = z.strictObject({
   local: side,
   integration: side.extend({ externalKey: z.string().min(1).optional() }),
   filters: filters.optional(),
-  direction: z.enum(SYNC_DIRECTIONS).default('BIDIRECTIONAL'),
-  syncOnlyCoupledRecords: z.boolean().default(false),
-  createNewIfNoMatch: z.boolean().default(true),
-  updateConflictResolution: z.enum(UPDATE_CONFLICT_RESOLUTIONS).default('NONE'),
-  deletionConflictResolution: z.enum(DELETION_CONFLICT_RESOLUTIONS).default('NONE'),
-  scheduleSeconds: z.number().int().min(0).default(0),
-  enabled: z.boolean().default(true),
-  parkAfterFailures: z.number().int().min(1).default(2),
+  // sync-core's defaults: what the file leaves out means what the API and the store take it to mean.
+  direction: z.enum(SYNC_DIRECTIONS).default(MAPPING_DEFAULTS.direction),
+  syncOnlyCoupledRecords: z.boolean().default(MAPPING_DEFAULTS.syncOnlyCoupledRecords),
+  createNewIfNoMatch: z.boolean().default(MAPPING_DEFAULTS.createNewIfNoMatch),
+  updateConflictResolution: z.enum(UPDATE_CONFLICT_RESOLUTIONS).default(MAPPING_DEFAULTS.updateConflictResolution),
+  deletionConflictResolution: z
+    .enum(DELETION_CONFLICT_RESOLUTIONS)
+    .default(MAPPING_DEFAULTS.deletionConflictResolution),
+  scheduleSeconds: z.number().int().min(0).default(MAPPING_DEFAULTS.scheduleSeconds),
+  enabled: z.boolean().default(MAPPING_DEFAULTS.enabled),
+  parkAfterFailures: z.number().int().min(1).default(MAPPING_DEFAULTS.parkAfterFailures),
   fields: z.array(field).min(1),
 });
 

@@ -1,8 +1,8 @@
 import { JobState } from '../engine/job-state.js';
 import { openSide } from '../engine/open-side.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../engine/sync-context.js';
-import { loadResolvedMapping } from '../engine/table-mapping.repository.js';
 import { MappingNotFoundError } from '../errors/mapping-not-found.error.js';
+import { loadResolvedMapping } from '../mappings/table-mapping.repository.js';
 import type { ActionContext } from './action-types.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { SideInput, TableMappingInput } from '../engine/table-mapping-input.js';
 import { InvalidConfigError } from '../errors/invalid-config.error.js';
+import type { SideInput, TableMappingInput } from '../mappings/table-mapping-input.js';
 import { type ConnectorRegistry, TableNotFoundError } from './connector.js';
 
 const SIDES = ['local', 'integration'] as const;

@@ -1,7 +1,7 @@
 import type { FieldValues } from '../connectors/connector.js';
 import type { Side, UpdateConflictResolution } from '../entities/enums.js';
-import { flowsToIntegration, flowsToLocal, type ResolvedField } from './resolved-mapping.js';
-import { applyTransform } from './transforms.js';
+import { flowsToIntegration, flowsToLocal, type ResolvedField } from '../mappings/resolved-mapping.js';
+import { applyTransform } from '../mappings/transforms.js';
 import { sameValue } from './values.js';
 
 /** One field value that a sync writes, for the log: on which side, before and after. */

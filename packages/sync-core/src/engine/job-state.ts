@@ -1,10 +1,10 @@
 import type { StoreSqlAccess } from '../db/store-sql.js';
 import type { Side } from '../entities/enums.js';
+import type { ResolvedMapping } from '../mappings/resolved-mapping.js';
 import { CouplingRepository, type CouplingRow } from '../repositories/coupling.repository.js';
 import type { OpenErrorInput } from '../repositories/sync-error.repository.js';
 import type { LogEntryInput } from '../repositories/sync-log.repository.js';
 import { BatchWriter } from './batch-writer.js';
-import type { ResolvedMapping } from './resolved-mapping.js';
 import type { SideTable } from './side-table.js';
 import type { EngineSettings, SyncContext } from './sync-context.js';
 import { emptyCounters, type SyncRun } from './sync-run.js';

@@ -1,7 +1,7 @@
 import { TableNotFoundError } from '../connectors/connector.js';
 import type { Side } from '../entities/enums.js';
 import { MappingDefinitionError } from '../errors/mapping-definition.error.js';
-import type { ResolvedMapping } from './resolved-mapping.js';
+import type { ResolvedMapping } from '../mappings/resolved-mapping.js';
 import { SideTable } from './side-table.js';
 import type { EngineSettings, SyncContext } from './sync-context.js';
 

@@ -1,7 +1,7 @@
 import type { FieldValues } from '../connectors/connector.js';
 import type { Side } from '../entities/enums.js';
+import { flowsToIntegration, flowsToLocal, type ResolvedMapping } from '../mappings/resolved-mapping.js';
 import { integrationValueOf, localValueOf } from './field-sync.js';
-import { flowsToIntegration, flowsToLocal, type ResolvedMapping } from './resolved-mapping.js';
 
 /**
  * The values a new record on `destination` gets from its counterpart's values: the mapped fields that

@@ -1,5 +1,6 @@
 import type { ChangeCursor, SourceRecord } from '../connectors/connector.js';
 import type { Side } from '../entities/enums.js';
+import { loadResolvedMapping } from '../mappings/table-mapping.repository.js';
 import { CheckpointRepository } from '../repositories/checkpoint.repository.js';
 import type { CouplingRow } from '../repositories/coupling.repository.js';
 import type { BatchWriter } from './batch-writer.js';
@@ -10,7 +11,6 @@ import { DEFAULT_ENGINE_SETTINGS, type SyncContext } from './sync-context.js';
 import { type CoupledPair, syncCoupledPairs } from './sync-coupled.js';
 import { emptyCounters, type SyncOutcome, type SyncRun } from './sync-run.js';
 import { syncUncoupledRecords } from './sync-uncoupled.js';
-import { loadResolvedMapping } from './table-mapping.repository.js';
 
 /** Thrown between batches when the job was asked to stop; everything before it is committed. */
 class Cancelled extends Error {}

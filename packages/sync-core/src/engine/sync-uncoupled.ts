@@ -1,12 +1,12 @@
 import type { FieldValues, SourceRecord, WriteResult } from '../connectors/connector.js';
 import type { Side } from '../entities/enums.js';
+import { flowsToIntegration, flowsToLocal, type ResolvedField } from '../mappings/resolved-mapping.js';
 import type { CouplingRow, NewCoupling } from '../repositories/coupling.repository.js';
 import type { BatchWriter } from './batch-writer.js';
 import { blankCoupling, syncedState } from './coupling-state.js';
 import { integrationValueOf, localValueOf } from './field-sync.js';
 import { type JobState, otherSide } from './job-state.js';
 import { valuesForNewRecord } from './record-values.js';
-import { flowsToIntegration, flowsToLocal, type ResolvedField } from './resolved-mapping.js';
 import { syncCoupledPairs } from './sync-coupled.js';
 import { sameValue } from './values.js';
 import { recordWriteFailure } from './write-failure.js';

@@ -21,8 +21,10 @@ export interface JobQueue {
   /** Queues a run of the mapping, or returns its waiting job. Throws `MappingNotFoundError` for an unknown id. */
   enqueue(mappingId: number, request: RunRequest): Promise<EnqueueResult>;
   /**
-   * Runs the mapping every `seconds` (0 or less removes the schedule). The mapping row stays the source of
-   * truth: a disabled mapping, or one whose `schedule_seconds` is 0, is never run by its schedule.
+   * Runs the mapping every `seconds` (0 or less removes the schedule). Whoever changes a mapping's schedule
+   * or enabled flag calls it with the saved row's `scheduledSeconds` (mappings/), so that the change applies
+   * at once — `updateTableMapping` does. The mapping row stays the source of truth: a disabled mapping, or
+   * one whose `schedule_seconds` is 0, is never run by its schedule, whatever was set here.
    */
   setSchedule(mappingId: number, seconds: number): Promise<void>;
   removeSchedule(mappingId: number): Promise<void>;

@@ -1,7 +1,7 @@
 import type { FieldValues } from '../connectors/connector.js';
-import type { ResolvedField } from '../engine/resolved-mapping.js';
 import { sameValue } from '../engine/values.js';
 import type { SyncDirection } from '../entities/enums.js';
+import type { ResolvedField } from '../mappings/resolved-mapping.js';
 
 /** One mapped field of an error's two records: now, as last synced, and what changed where. */
 export interface SyncErrorFieldDetail {

@@ -1,6 +1,6 @@
 import type { ConnectorRegistry, FieldValues } from '../connectors/connector.js';
-import type { ResolvedSide } from '../engine/resolved-mapping.js';
 import { pickValues } from '../engine/values.js';
+import type { ResolvedSide } from '../mappings/resolved-mapping.js';
 
 /** What one side's read gave: current values by record id, or why the app could not be asked. */
 export interface SideRead {

@@ -1,10 +1,10 @@
 import type { ConnectorRegistry, FieldValues } from '../connectors/connector.js';
 import type { Store } from '../db/orm.js';
-import type { ResolvedMapping } from '../engine/resolved-mapping.js';
-import { loadResolvedMapping } from '../engine/table-mapping.repository.js';
 import { type Coupling, CouplingSchema } from '../entities/coupling.entity.js';
 import type { Side, SyncErrorKind, SyncErrorStatus } from '../entities/enums.js';
 import { type SyncError, SyncErrorSchema } from '../entities/sync-error.entity.js';
+import type { ResolvedMapping } from '../mappings/resolved-mapping.js';
+import { loadResolvedMapping } from '../mappings/table-mapping.repository.js';
 import { applicableActions, type TriageAction } from './applicable-actions.js';
 import { compareFields, parseFieldList, parseSnapshot, type SyncErrorFieldDetail } from './field-comparison.js';
 import { DEFAULT_READ_TIMEOUT_MS, readSide, type SideRead } from './record-reader.js';

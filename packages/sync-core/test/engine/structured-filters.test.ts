@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkFilterAgainstTable } from '../../src/engine/table-filter-check.js';
-import { loadResolvedMapping } from '../../src/engine/table-mapping.repository.js';
 import { InvalidInputError } from '../../src/errors/index.js';
+import { checkFilterAgainstTable } from '../../src/mappings/table-filter-check.js';
+import { loadResolvedMapping } from '../../src/mappings/table-mapping.repository.js';
 import { DIALECTS } from '../support/databases.js';
 import { couplingsOf } from '../support/store-queries.js';
 import { createSyncFixture, type SyncFixture } from '../support/sync-fixture.js';

@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../../src/db/orm.js';
 import { emptyCounters } from '../../src/engine/sync-run.js';
-import { saveTableMapping } from '../../src/engine/table-mapping.repository.js';
 import { SyncJobSchema, TableMappingSchema } from '../../src/entities/index.js';
 import { InProcessQueue, type InProcessQueueOptions } from '../../src/jobs/in-process-queue.js';
 import type { RunJob } from '../../src/jobs/job-queue.js';
 import { acquireMappingLease, readMappingLease } from '../../src/jobs/mapping-lease.js';
 import { INTERRUPTED_MESSAGE } from '../../src/jobs/sync-job.repository.js';
+import { saveTableMapping } from '../../src/mappings/table-mapping.repository.js';
 import { DIALECTS, type ScratchDatabase, scratchDatabase } from '../support/databases.js';
 import { describeJobQueueConformance } from './job-queue.conformance.js';
 import {

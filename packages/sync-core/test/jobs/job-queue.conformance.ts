@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../../src/db/orm.js';
 import { emptyCounters, type SyncOutcome } from '../../src/engine/sync-run.js';
-import { saveTableMapping } from '../../src/engine/table-mapping.repository.js';
 import type { EventPublisher } from '../../src/events/event-publisher.js';
 import type { JobQueue, RunJob } from '../../src/jobs/job-queue.js';
 import { readMappingLease } from '../../src/jobs/mapping-lease.js';
+import { saveTableMapping } from '../../src/mappings/table-mapping.repository.js';
+import { updateTableMapping } from '../../src/mappings/update-table-mapping.js';
 import { DIALECTS, type ScratchDatabase, scratchDatabase } from '../support/databases.js';
 import {
   ControlledRunner,
@@ -324,6 +325,29 @@ export function describeJobQueueConformance(driver: string, makeQueue: QueueFact
       await sleep(1300);
       expect(await scheduled(byHand)).toBeGreaterThanOrEqual(1);
       expect(await scheduled(every)).toBe(everyBefore);
+    });
+
+    it('applies a mapping changed through updateTableMapping at once, and never runs a disabled one', async () => {
+      const changed = await createMapping(store, { scheduleSeconds: 0 });
+      const disabled = await createMapping(store, { scheduleSeconds: 1, enabled: false });
+      const queue = queueWith(new ControlledRunner(10).runJob);
+      await queue.start();
+      const scheduled = async (mappingId: number) =>
+        (await jobsOf(store, mappingId)).filter((job) => job.trigger === 'SCHEDULE');
+      // No filter changes, so no app is needed: the queue is the only service the schedule goes through.
+      const services = { connectors: new Map(), queue };
+
+      await updateTableMapping(store.em(), changed, { scheduleSeconds: 1 }, services);
+      const first = await waitFor('a scheduled job', async () => (await scheduled(changed))[0]);
+      expect(first.requestedBy).toBeNull();
+
+      // The row is the source of truth: a disabled mapping is not run, whatever the queue was told.
+      await queue.setSchedule(disabled, 1);
+      await updateTableMapping(store.em(), changed, { enabled: false }, services);
+      const before = (await scheduled(changed)).length;
+      await sleep(1300);
+      expect(await scheduled(changed)).toHaveLength(before);
+      expect(await scheduled(disabled)).toHaveLength(0);
     });
   });
 }

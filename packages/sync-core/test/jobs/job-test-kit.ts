@@ -1,10 +1,10 @@
 import type { Store } from '../../src/db/orm.js';
 import { emptyCounters, type SyncOutcome, type SyncRun } from '../../src/engine/sync-run.js';
-import { saveTableMapping } from '../../src/engine/table-mapping.repository.js';
-import type { TableMappingInput } from '../../src/engine/table-mapping-input.js';
 import { type SyncJob, SyncJobSchema } from '../../src/entities/index.js';
 import { type DomainEvent, InProcessEventBus, type SyncJobSnapshot } from '../../src/events/event-publisher.js';
 import type { RunJob } from '../../src/jobs/job-queue.js';
+import { saveTableMapping } from '../../src/mappings/table-mapping.repository.js';
+import type { TableMappingInput } from '../../src/mappings/table-mapping-input.js';
 
 let mappingCounter = 0;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResolvedField } from '../../src/engine/resolved-mapping.js';
+import type { ResolvedField } from '../../src/mappings/resolved-mapping.js';
 import { applicableActions } from '../../src/queries/applicable-actions.js';
 import { compareFields, parseFieldList, parseSnapshot } from '../../src/queries/field-comparison.js';
 

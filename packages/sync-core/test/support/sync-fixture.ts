@@ -3,10 +3,10 @@ import { createStore, type Store } from '../../src/db/orm.js';
 import { runSync } from '../../src/engine/run-sync.js';
 import type { EngineSettings } from '../../src/engine/sync-context.js';
 import type { SyncOutcome } from '../../src/engine/sync-run.js';
-import { saveTableMapping } from '../../src/engine/table-mapping.repository.js';
-import type { TableMappingInput } from '../../src/engine/table-mapping-input.js';
 import { SyncJobSchema } from '../../src/entities/index.js';
 import { InProcessEventBus } from '../../src/events/event-publisher.js';
+import { saveTableMapping } from '../../src/mappings/table-mapping.repository.js';
+import type { TableMappingInput } from '../../src/mappings/table-mapping-input.js';
 import { type AppDb, openAppDb } from './app-db.js';
 import { type Dialect, type ScratchDatabase, scratchDatabase } from './databases.js';
 

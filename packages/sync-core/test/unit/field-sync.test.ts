@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planFieldSync } from '../../src/engine/field-sync.js';
 import { messagePattern } from '../../src/engine/message-pattern.js';
-import type { ResolvedField } from '../../src/engine/resolved-mapping.js';
+import type { ResolvedField } from '../../src/mappings/resolved-mapping.js';
 
 const field = (
   local: string,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkFilterColumns, checkFilterShape } from '../../src/engine/record-filter-check.js';
 import { InvalidInputError } from '../../src/errors/index.js';
+import { checkFilterColumns, checkFilterShape } from '../../src/mappings/record-filter-check.js';
 
 /** The refusal's path and reason, or null when the filter is accepted. */
 function refusal(conditions: unknown): string | null {

@@ -1,12 +1,4 @@
-import {
-  InvalidInputError as CoreInvalidInputError,
-  checkFilterAgainstTable,
-  FILTER_OPERATORS,
-  type FilterCondition,
-  type TableSpec,
-} from '@tandem/sync-core';
-import type { GraphQLContext } from '../../context.js';
-import { InvalidInputError } from '../../errors/invalid-input.error.js';
+import { FILTER_OPERATORS, type FilterCondition } from '@tandem/sync-core';
 import { builder } from '../builder.js';
 
 /**
@@ -54,22 +46,3 @@ export const FilterConditionInput = builder.inputType('FilterConditionInput', {
     }),
   }),
 });
-
-/**
- * Checks a patch's conditions for one side against the app's table (sync-core's checkFilterAgainstTable)
- * and returns them in plain form; a mistake is the API's InvalidInputError naming the path in the patch,
- * e.g. `patch.localFilters[1].field: column "blokced" does not exist in table customer`.
- */
-export async function checkPatchFilters(
-  context: GraphQLContext,
-  side: { connector: string; spec: Omit<TableSpec, 'filter' | 'conditions'> },
-  conditions: unknown,
-  path: string,
-): Promise<FilterCondition[]> {
-  try {
-    return await checkFilterAgainstTable(context.services.connectors.get(side.connector), side.spec, conditions, path);
-  } catch (error) {
-    if (error instanceof CoreInvalidInputError) throw new InvalidInputError(error.field, error.reason);
-    throw error;
-  }
-}

@@ -1,21 +1,23 @@
 import {
   type FieldMapping,
   FieldMappingSchema,
+  type IntegrationSideInput,
   MappingDefinitionError,
-  saveTableMapping,
-  storedFilters,
+  mappingFilters,
+  mappingSides,
   type TableMapping,
-  type TableMappingInput,
   TableMappingSchema,
+  updateTableMapping,
 } from '@tandem/sync-core';
 import { filter, pipe } from 'graphql-yoga';
 import { NotFoundError } from '../../errors/not-found.error.js';
 import { builder } from '../builder.js';
+import { reportingInputErrors } from '../core-input-errors.js';
 import { parseDatabaseId, parseId, parseOptionalId } from '../ids.js';
 import { loadByIds } from '../loaders.js';
 import { DeletionConflictResolutionEnum, SyncDirectionEnum, UpdateConflictResolutionEnum } from './enums.js';
 import { COMMON_ERRORS, ErrorInterface } from './errors.js';
-import { checkPatchFilters, FilterConditionInput, FilterConditionRef } from './filter-condition.js';
+import { FilterConditionInput, FilterConditionRef } from './filter-condition.js';
 
 /** One local table ↔ one integration table. Loaded in batches: a page of errors asks for its mappings once. */
 export const TableMappingRef = builder.loadableNodeRef('TableMapping', {
@@ -48,30 +50,24 @@ const FieldMappingRef = builder.objectRef<FieldMapping>('FieldMapping').implemen
   }),
 });
 
-interface SideShape {
-  connector: string;
-  table: string;
-  id: string;
-  modifiedOn: string;
-  filter: string | null;
-  externalKey: string | null;
-}
-
-const MappingSideRef = builder.objectRef<SideShape>('MappingSide').implement({
+/** A side as the config file states it (sync-core's mapper); only the integration side has an external key. */
+const MappingSideRef = builder.objectRef<IntegrationSideInput>('MappingSide').implement({
   description: 'Where one side of a mapping lives: the connector, the table and its id and modified-on columns.',
   fields: (t) => ({
     connector: t.exposeString('connector'),
     table: t.exposeString('table'),
     id: t.exposeString('id', { description: 'The id column.' }),
     modifiedOn: t.exposeString('modifiedOn', { description: 'The modified-on column.' }),
-    filter: t.exposeString('filter', {
+    filter: t.string({
       nullable: true,
+      resolve: (side) => side.filter ?? null,
       description:
         'Raw SQL condition set in the config file, read-only: the API cannot set it, because it is pasted into ' +
         "the app's queries. Null: none. It applies together with the mapping's structured filters.",
     }),
-    externalKey: t.exposeString('externalKey', {
+    externalKey: t.string({
       nullable: true,
+      resolve: (side) => side.externalKey ?? null,
       description: 'Integration side only: the column that holds the local id.',
     }),
   }),
@@ -82,37 +78,17 @@ TableMappingRef.implement({
   authScopes: { viewer: true },
   fields: (t) => ({
     name: t.exposeString('name'),
-    local: t.field({
-      type: MappingSideRef,
-      resolve: (m) => ({
-        connector: m.localConnector,
-        table: m.localTable,
-        id: m.localIdColumn,
-        modifiedOn: m.localModifiedColumn,
-        filter: m.localFilter ?? null,
-        externalKey: null,
-      }),
-    }),
-    integration: t.field({
-      type: MappingSideRef,
-      resolve: (m) => ({
-        connector: m.integrationConnector,
-        table: m.integrationTable,
-        id: m.integrationIdColumn,
-        modifiedOn: m.integrationModifiedColumn,
-        filter: m.integrationFilter ?? null,
-        externalKey: m.integrationExternalKey ?? null,
-      }),
-    }),
+    local: t.field({ type: MappingSideRef, resolve: (m) => mappingSides(m).local }),
+    integration: t.field({ type: MappingSideRef, resolve: (m) => mappingSides(m).integration }),
     localFilters: t.field({
       type: [FilterConditionRef],
       description: 'The structured filter of the local side: a record takes part when it meets every condition.',
-      resolve: (m) => storedFilters(m.localFilters),
+      resolve: (m) => mappingFilters(m).local,
     }),
     integrationFilters: t.field({
       type: [FilterConditionRef],
       description: 'The structured filter of the integration side.',
-      resolve: (m) => storedFilters(m.integrationFilters),
+      resolve: (m) => mappingFilters(m).integration,
     }),
     direction: t.field({ type: SyncDirectionEnum, resolve: (m) => m.direction }),
     syncOnlyCoupledRecords: t.exposeBoolean('syncOnlyCoupledRecords'),
@@ -204,36 +180,6 @@ const UpdateTableMappingPayload = builder.objectRef<{ mapping: TableMapping }>('
   fields: (t) => ({ mapping: t.field({ type: TableMappingRef, resolve: (payload) => payload.mapping }) }),
 });
 
-/** Where a side's records live, for checking a filter against its table. */
-function sideSpec(mapping: TableMapping, side: 'local' | 'integration') {
-  return side === 'local'
-    ? {
-        connector: mapping.localConnector,
-        spec: {
-          table: mapping.localTable,
-          idColumn: mapping.localIdColumn,
-          modifiedColumn: mapping.localModifiedColumn,
-        },
-      }
-    : {
-        connector: mapping.integrationConnector,
-        spec: {
-          table: mapping.integrationTable,
-          idColumn: mapping.integrationIdColumn,
-          modifiedColumn: mapping.integrationModifiedColumn,
-        },
-      };
-}
-
-function parseConstant(json: string | null | undefined, field: string, mapping: string): unknown {
-  if (json == null) return undefined;
-  try {
-    return JSON.parse(json);
-  } catch {
-    throw new MappingDefinitionError(mapping, field, 'constantValue is not valid JSON');
-  }
-}
-
 builder.mutationFields((t) => ({
   updateTableMapping: t.field({
     type: UpdateTableMappingPayload,
@@ -241,85 +187,13 @@ builder.mutationFields((t) => ({
     errors: { types: [...COMMON_ERRORS, MappingDefinitionError] },
     args: { id: t.arg.id({ required: true }), patch: t.arg({ type: TableMappingPatch, required: true }) },
     resolve: async (_root, { id, patch }, context) => {
-      const mappingId = parseId('TableMapping', String(id));
-      const em = context.em;
-      const mapping = await em.findOne(TableMappingSchema, { id: mappingId });
-      if (!mapping) throw new NotFoundError('TableMapping', String(id));
-      const current = await em.find(FieldMappingSchema, { mappingId }, { orderBy: { position: 'asc' } });
-      // Checked against the apps' tables before anything is saved: a refused filter changes nothing.
-      const localFilters =
-        patch.localFilters == null
-          ? storedFilters(mapping.localFilters)
-          : await checkPatchFilters(context, sideSpec(mapping, 'local'), patch.localFilters, 'patch.localFilters');
-      const integrationFilters =
-        patch.integrationFilters == null
-          ? storedFilters(mapping.integrationFilters)
-          : await checkPatchFilters(
-              context,
-              sideSpec(mapping, 'integration'),
-              patch.integrationFilters,
-              'patch.integrationFilters',
-            );
-      const keep = <T>(value: T | null | undefined, fallback: T): T => (value == null ? fallback : value);
-      const input: TableMappingInput = {
-        name: mapping.name,
-        local: {
-          connector: mapping.localConnector,
-          table: mapping.localTable,
-          id: mapping.localIdColumn,
-          modifiedOn: mapping.localModifiedColumn,
-          // The config file's raw SQL stays as it is: the API can neither set nor clear it.
-          filter: mapping.localFilter ?? undefined,
-        },
-        integration: {
-          connector: mapping.integrationConnector,
-          table: mapping.integrationTable,
-          id: mapping.integrationIdColumn,
-          modifiedOn: mapping.integrationModifiedColumn,
-          externalKey: mapping.integrationExternalKey ?? undefined,
-          filter: mapping.integrationFilter ?? undefined,
-        },
-        filters: { local: localFilters, integration: integrationFilters },
-        direction: keep(patch.direction, mapping.direction),
-        syncOnlyCoupledRecords: keep(patch.syncOnlyCoupledRecords, mapping.syncOnlyCoupledRecords),
-        createNewIfNoMatch: keep(patch.createNewIfNoMatch, mapping.createNewIfNoMatch),
-        updateConflictResolution: keep(patch.updateConflictResolution, mapping.updateConflictResolution),
-        deletionConflictResolution: keep(patch.deletionConflictResolution, mapping.deletionConflictResolution),
-        scheduleSeconds: keep(patch.scheduleSeconds, mapping.scheduleSeconds),
-        enabled: keep(patch.enabled, mapping.enabled),
-        parkAfterFailures: keep(patch.parkAfterFailures, mapping.parkAfterFailures),
-        fields: patch.fields
-          ? patch.fields.map((field) => ({
-              local: field.local,
-              integration: field.integration,
-              direction: field.direction ?? undefined,
-              constant: parseConstant(field.constantValue, field.local, mapping.name),
-              transform: field.transform ?? undefined,
-              enabled: field.enabled ?? undefined,
-              match: field.match ?? undefined,
-              matchPriority: field.matchPriority ?? undefined,
-              caseSensitive: field.caseSensitive ?? undefined,
-              clearValueOnFailedSync: field.clearValueOnFailedSync ?? undefined,
-            }))
-          : current.map((field) => ({
-              local: field.localField,
-              integration: field.integrationField,
-              direction: field.direction ?? undefined,
-              constant: field.constantValue == null ? undefined : JSON.parse(field.constantValue),
-              transform: field.transform ?? undefined,
-              enabled: field.enabled,
-              match: field.useForMatch,
-              matchPriority: field.matchPriority,
-              caseSensitive: field.caseSensitive,
-              clearValueOnFailedSync: field.clearValueOnFailedSync,
-            })),
-      };
-      await saveTableMapping(em, input);
-      // Schedules are kept by the queue: re-read them so a changed interval or enabled flag applies now.
-      await context.services.queue.syncSchedules?.();
-      em.clear();
-      const saved = await em.findOneOrFail(TableMappingSchema, { id: mappingId });
-      context.services.pubsub.publish('tableMappingChanged', { mappingId });
+      const { connectors, queue, pubsub } = context.services;
+      // A refused filter names its path in the patch: `patch.localFilters[1].field`.
+      const saved = await reportingInputErrors(() =>
+        updateTableMapping(context.em, parseId('TableMapping', String(id)), patch, { connectors, queue }),
+      );
+      if (!saved) throw new NotFoundError('TableMapping', String(id));
+      pubsub.publish('tableMappingChanged', { mappingId: saved.id });
       return { mapping: saved };
     },
   }),

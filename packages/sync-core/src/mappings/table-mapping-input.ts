@@ -30,11 +30,16 @@ export interface SideInput {
   filter?: string;
 }
 
+export interface IntegrationSideInput extends SideInput {
+  /** The integration column that holds the local id: makes inserts idempotent. */
+  externalKey?: string;
+}
+
 /** A table mapping as the config file (`mappings[]`) or the API states it. */
 export interface TableMappingInput {
   name: string;
   local: SideInput;
-  integration: SideInput & { externalKey?: string };
+  integration: IntegrationSideInput;
   /** Structured filters per side (record-filter.ts), ANDed with the raw `filter` where both are set. */
   filters?: MappingFilters;
   direction?: SyncDirection;
@@ -47,3 +52,26 @@ export interface TableMappingInput {
   parkAfterFailures?: number;
   fields: FieldMappingInput[];
 }
+
+/** What an omitted mapping setting means: the config file's schema, the store and the engine all use these. */
+export const MAPPING_DEFAULTS = {
+  direction: 'BIDIRECTIONAL',
+  syncOnlyCoupledRecords: false,
+  createNewIfNoMatch: true,
+  updateConflictResolution: 'NONE',
+  deletionConflictResolution: 'NONE',
+  scheduleSeconds: 0,
+  enabled: true,
+  parkAfterFailures: 2,
+} as const satisfies Required<Omit<TableMappingInput, 'name' | 'local' | 'integration' | 'filters' | 'fields'>>;
+
+/** What an omitted field mapping setting means (its direction: the mapping's). */
+export const FIELD_DEFAULTS = {
+  enabled: true,
+  match: false,
+  matchPriority: 0,
+  caseSensitive: false,
+  clearValueOnFailedSync: false,
+} as const satisfies Required<
+  Omit<FieldMappingInput, 'local' | 'integration' | 'direction' | 'constant' | 'transform'>
+>;
