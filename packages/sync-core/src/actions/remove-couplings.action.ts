@@ -1,4 +1,4 @@
-import { sqlBool } from '../repositories/sql-values.js';
+import { CouplingRepository } from '../repositories/coupling.repository.js';
 import type { ActionContext, ActionResult, ErrorSelection } from './action-types.js';
 import { announceErrorChanges } from './announce.js';
 import { ALL_KINDS, applicableCondition, refusals } from './error-selection.js';
@@ -15,11 +15,8 @@ export async function removeCouplings(ctx: ActionContext, selection: ErrorSelect
   const result = await ctx.store.sql.transaction(async (sql) => {
     const refused = await refusals(sql, selection, ALL_KINDS, () => 'not applicable');
     await logForErrors(sql, applicable, { action: 'UNCOUPLE', message: 'coupling removed', actor: ctx.actor, at });
-    await sql.run(
-      `update coupling set state = 'UNCOUPLED', parked = ?, retry_requested = ?, failure_count = 0
-       where id in (select coupling_id from sync_error where ${applicable.sql})`,
-      [sqlBool(sql.dialect, false), sqlBool(sql.dialect, false), ...applicable.params],
-    );
+    // No job did this: the couplings keep the mark of the last job that touched them.
+    await new CouplingRepository(ctx.store.sql).uncouple(sql, { errorsWhere: applicable }, undefined);
     const succeeded = await resolveErrors(sql, applicable, { resolution: 'UNCOUPLED', actor: ctx.actor, at });
     return { requested: refused.requested, succeeded, failed: refused.failed, failures: refused.failures, jobIds: [] };
   });

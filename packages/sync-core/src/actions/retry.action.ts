@@ -1,4 +1,5 @@
-import { sqlBool, toNumber } from '../repositories/sql-values.js';
+import { CouplingRepository } from '../repositories/coupling.repository.js';
+import { toNumber } from '../repositories/sql-values.js';
 import type { SyncErrorFilter } from '../repositories/sync-error-filter.js';
 import type { ActionContext, ActionResult, ErrorSelection, RetryOptions } from './action-types.js';
 import { announceErrorChanges } from './announce.js';
@@ -34,11 +35,7 @@ export async function retrySyncErrors(
         )
       : [];
     await logForErrors(sql, applicable, { action: 'RETRY', message: 'released for retry', actor: ctx.actor, at });
-    const succeeded = await sql.run(
-      `update coupling set parked = ?, retry_requested = ?, failure_count = 0
-       where id in (select coupling_id from sync_error where ${applicable.sql})`,
-      [sqlBool(sql.dialect, false), sqlBool(sql.dialect, true), ...applicable.params],
-    );
+    const succeeded = await new CouplingRepository(ctx.store.sql).releaseForRetry(sql, { errorsWhere: applicable });
     return { refused, released, succeeded };
   });
   return finish(ctx, selection, outcome, options);

@@ -1,4 +1,11 @@
 import type { FieldValues } from '../connectors/connector.js';
+import {
+  type CouplingStatus,
+  PARKED,
+  RELEASED_FOR_RETRY,
+  type StatusChange,
+  UNCOUPLED,
+} from '../couplings/coupling-state-machine.js';
 import type { StoreDialect } from '../db/orm.js';
 import type { StoreSql, StoreSqlAccess } from '../db/store-sql.js';
 import { parseValues } from '../engine/values.js';
@@ -19,6 +26,7 @@ import {
   toNullableNumber,
   toNumber,
 } from './sql-values.js';
+import type { SqlCondition } from './sync-error-filter.js';
 
 /** A coupling as the engine and the actions handle it: plain data, values parsed. */
 export interface CouplingRow {
@@ -75,8 +83,29 @@ const SYNC_STATE_COLUMNS = [
   'last_job_id',
 ] as const;
 
+/** The columns a recorded failure changes, id first (to join on). */
+const FAILURE_COLUMNS = ['id', 'failure_count', 'last_failure', 'parked', 'retry_requested', 'last_job_id'] as const;
+
+/** The column of each field of a coupling's rule-7 status. */
+const STATUS_COLUMNS: Record<keyof CouplingStatus, (typeof COLUMNS)[number]> = {
+  state: 'state',
+  parked: 'parked',
+  failureCount: 'failure_count',
+  lastFailure: 'last_failure',
+  retryRequested: 'retry_requested',
+};
+
 /** Ids per IN list: well under both databases' bound-parameter limits. */
 const IDS_PER_STATEMENT = 900;
+
+/** The couplings a status change applies to: these ids, or the couplings of the errors a condition selects. */
+export type CouplingTarget = { ids: readonly number[] } | { errorsWhere: SqlCondition };
+
+/**
+ * `last_job_id` for a status change: the job (or null for an action's work through the engine) that made
+ * it; `undefined` leaves it, for a triage action that changes the store alone and is no job.
+ */
+type JobMark = number | null | undefined;
 
 /** Set-based reads and writes of couplings: one statement per batch, never one flush per row. */
 export class CouplingRepository {
@@ -107,6 +136,24 @@ export class CouplingRepository {
       const rows: CouplingRow[] = [];
       for (const part of chunk(ids, IDS_PER_STATEMENT)) {
         const found = await sql.query(`select * from coupling where id in (${placeholders(part.length)})`, part);
+        for (const row of found) rows.push(fromRow(row));
+      }
+      return rows;
+    });
+  }
+
+  /**
+   * Skip if parked: those of these couplings of the mapping that a job may sync — neither parked nor
+   * uncoupled (a RETRY job's scope, read when the job runs: an action may have acted since).
+   */
+  async findSyncableByIds(mappingId: number, ids: readonly number[]): Promise<CouplingRow[]> {
+    return this.store.session(async (sql) => {
+      const rows: CouplingRow[] = [];
+      for (const part of chunk(ids, IDS_PER_STATEMENT)) {
+        const found = await sql.query(
+          `select * from coupling where mapping_id = ? and parked = ? and state <> 'UNCOUPLED' and id in (${placeholders(part.length)}) order by id`,
+          [mappingId, sqlBool(this.dialect, false), ...part],
+        );
         for (const row of found) rows.push(fromRow(row));
       }
       return rows;
@@ -158,7 +205,8 @@ export class CouplingRepository {
 
   /**
    * Writes couplings back by id, one statement per chunk. By default only the sync state (modified-on
-   * values, snapshots, parking, failures) is written, with `UPDATE … FROM (VALUES …)`: leaving the record
+   * values, snapshots, and the status: failures cleared after a sync, rule 7) is written, with
+   * `UPDATE … FROM (VALUES …)`: leaving the record
    * ids out of the SET list spares both unique indexes, which dominates on a million couplings.
    * `identity: true` also writes the record ids and the state (a restore, a PENDING coupling completed).
    */
@@ -178,23 +226,87 @@ export class CouplingRepository {
       }
       return;
     }
-    const columns = SYNC_STATE_COLUMNS;
+    await this.updateColumns(
+      sql,
+      SYNC_STATE_COLUMNS,
+      couplings.map((c) => this.rowValues(c, SYNC_STATE_COLUMNS)),
+    );
+  }
+
+  /**
+   * Record a failure (rule 7): writes each coupling's failure count, last failure and parking as
+   * `afterFailure` computed them, by id, one statement per chunk. The rest of the row stays as it was:
+   * nothing of a failed record was synced.
+   */
+  async recordFailures(sql: StoreSql, couplings: readonly CouplingRow[]): Promise<void> {
+    await this.updateColumns(
+      sql,
+      FAILURE_COLUMNS,
+      couplings.map((c) => this.rowValues(c, FAILURE_COLUMNS)),
+    );
+  }
+
+  /** Park (rule 7): an update conflict or a deletion waits for a person; later jobs skip these couplings. */
+  park(sql: StoreSql, target: CouplingTarget, jobId: number | null): Promise<number> {
+    return this.changeStatus(sql, PARKED, target, jobId);
+  }
+
+  /** Release for retry (rule 7): the next job looks at these couplings again. Returns how many. */
+  releaseForRetry(sql: StoreSql, target: CouplingTarget): Promise<number> {
+    return this.changeStatus(sql, RELEASED_FOR_RETRY, target, undefined);
+  }
+
+  /** Uncouple: these couplings' records no longer sync (the rows stay, as UNCOUPLED). Returns how many. */
+  uncouple(sql: StoreSql, target: CouplingTarget, jobId: JobMark): Promise<number> {
+    return this.changeStatus(sql, UNCOUPLED, target, jobId);
+  }
+
+  /** One status change for a whole set of couplings: one UPDATE per chunk of ids, or one for a condition. */
+  private async changeStatus(sql: StoreSql, change: StatusChange, target: CouplingTarget, jobId: JobMark) {
+    const assignments = Object.entries(change).map(([field, value]) => ({
+      column: STATUS_COLUMNS[field as keyof CouplingStatus],
+      value: typeof value === 'boolean' ? sqlBool(this.dialect, value) : value,
+    }));
+    if (jobId !== undefined) assignments.push({ column: 'last_job_id', value: jobId });
+    const set = assignments.map(({ column }) => `${column} = ?`).join(', ');
+    const values = assignments.map(({ value }) => value);
+    if ('errorsWhere' in target) {
+      return sql.run(
+        `update coupling set ${set} where id in (select coupling_id from sync_error where ${target.errorsWhere.sql})`,
+        [...values, ...target.errorsWhere.params],
+      );
+    }
+    let changed = 0;
+    for (const part of chunk(target.ids, IDS_PER_STATEMENT)) {
+      changed += await sql.run(`update coupling set ${set} where id in (${placeholders(part.length)})`, [
+        ...values,
+        ...part,
+      ]);
+    }
+    return changed;
+  }
+
+  /** Writes `columns` (id first) of many couplings by id: `UPDATE … FROM` the rows, one statement per chunk. */
+  private async updateColumns(
+    sql: StoreSql,
+    columns: readonly string[],
+    rows: ReadonlyArray<readonly unknown[]>,
+  ): Promise<void> {
     const assignments = columns
       .slice(1)
       .map((c) => `${c} = v.${c}`)
       .join(', ');
-    for (const part of chunk(couplings, rowsPerStatement(columns.length))) {
-      const rows = part.map((c) => this.syncStateValues(c));
+    for (const part of chunk(rows, rowsPerStatement(columns.length))) {
       if (this.dialect === 'postgresql') {
         await sql.run(
           `update coupling set ${assignments} from ${tableRows('coupling')} as v where coupling.id = v.id`,
-          [tableRowsParam(columns, rows)],
+          [tableRowsParam(columns, part)],
         );
       } else {
         await sql.run(
           `with v (${columns.join(', ')}) as (values ${part.map(() => `(${placeholders(columns.length)})`).join(', ')}) ` +
             `update coupling set ${assignments} from v where coupling.id = v.id`,
-          rows.flat(),
+          part.flat(),
         );
       }
     }
@@ -206,10 +318,10 @@ export class CouplingRepository {
     }
   }
 
-  /** The sync-state values of a coupling, in the order of SYNC_STATE_COLUMNS. */
-  private syncStateValues(c: CouplingRow): unknown[] {
+  /** A coupling's values of `columns` (`id` among them), in their order. */
+  private rowValues(c: CouplingRow, columns: readonly string[]): unknown[] {
     const values: Record<string, unknown> = { id: c.id, ...this.columnValues(c) };
-    return SYNC_STATE_COLUMNS.map((column) => values[column]);
+    return columns.map((column) => values[column]);
   }
 
   /** A coupling's column values, in the order of COLUMNS. */
