@@ -1,4 +1,4 @@
-import type { JobState } from '../engine/job-state.js';
+import type { SyncWork } from '../engine/sync-work.js';
 import type { SyncErrorKind } from '../entities/enums.js';
 import type { CouplingRow } from '../repositories/coupling.repository.js';
 import type { ActionContext, ActionResult, ErrorSelection } from './action-types.js';
@@ -8,7 +8,7 @@ import { addFailure, applicableCondition, loadApplicable, refusals, type Selecte
 
 /** One chunk of applicable errors of one mapping, with their couplings, handed to an action's body. */
 export interface RecordChunk {
-  work: JobState;
+  work: SyncWork;
   items: Array<{ error: SelectedError; coupling: CouplingRow }>;
   /** Records that this item failed, with its reason; nothing else changes for it. */
   fail(errorId: number, code: string, reason: string): void;
@@ -49,7 +49,7 @@ export async function runPerRecordAction(
     const byMapping = new Map<number, SelectedError[]>();
     for (const error of errors) byMapping.set(error.mappingId, [...(byMapping.get(error.mappingId) ?? []), error]);
     for (const [mappingId, group] of byMapping) {
-      let work: JobState;
+      let work: SyncWork;
       try {
         work = await works.get(mappingId);
       } catch (error) {

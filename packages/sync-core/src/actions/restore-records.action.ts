@@ -1,4 +1,4 @@
-import { type RestoreItem, restoreRecords as restoreDeleted } from '../engine/deletions.js';
+import { type RestoreItem, restoreRecords as restoreDeleted } from '../engine/restore-records.js';
 import type { ActionContext, ActionResult, ErrorSelection } from './action-types.js';
 import { DELETION_KINDS } from './error-selection.js';
 import { runPerRecordAction } from './per-record-action.js';

@@ -1,5 +1,6 @@
-import type { JobState } from '../engine/job-state.js';
-import { type CoupledPair, syncCoupledPairs } from '../engine/sync-coupled.js';
+import type { CoupledPair } from '../engine/coupled-pair.js';
+import { syncCoupledPairs } from '../engine/sync-coupled.js';
+import type { SyncWork } from '../engine/sync-work.js';
 import type { Side } from '../entities/enums.js';
 import type { ActionContext, ActionResult, ErrorSelection, SynchronizeOptions } from './action-types.js';
 import { BOTH_RECORDS_KINDS } from './error-selection.js';
@@ -75,7 +76,7 @@ export async function synchronizeSyncErrors(
 
 /** Per-field winners keyed by local field name; a name the mapping does not know is an error message. */
 function resolveFieldWinners(
-  work: JobState,
+  work: SyncWork,
   choices: ReadonlyArray<{ field: string; winner: Side }>,
 ): Map<string, Side> | string {
   const winners = new Map<string, Side>();

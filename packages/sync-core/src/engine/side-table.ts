@@ -90,3 +90,7 @@ export class SideTable {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+export function otherSide(side: Side): Side {
+  return side === 'LOCAL' ? 'INTEGRATION' : 'LOCAL';
+}

@@ -5,9 +5,10 @@ import type { CouplingRow, NewCoupling } from '../repositories/coupling.reposito
 import type { BatchWriter } from './batch-writer.js';
 import { blankCoupling, syncedState } from './coupling-state.js';
 import { integrationValueOf, localValueOf } from './field-sync.js';
-import { type JobState, otherSide } from './job-state.js';
 import { valuesForNewRecord } from './record-values.js';
+import { otherSide } from './side-table.js';
 import { syncCoupledPairs } from './sync-coupled.js';
+import type { SyncWork } from './sync-work.js';
 import { sameValue } from './values.js';
 import { recordWriteFailure } from './write-failure.js';
 
@@ -21,45 +22,45 @@ import { recordWriteFailure } from './write-failure.js';
  * `pending` holds PENDING couplings (from an interrupted or failed insert) of some of these records.
  */
 export async function syncUncoupledRecords(
-  job: JobState,
+  work: SyncWork,
   source: Side,
   records: readonly SourceRecord[],
   writer: BatchWriter,
   pending: ReadonlyMap<string, CouplingRow> = new Map(),
 ): Promise<void> {
-  const mapping = job.mapping;
+  const mapping = work.mapping;
   const canFlow = source === 'LOCAL' ? flowsToIntegration(mapping.direction) : flowsToLocal(mapping.direction);
   if (!canFlow || records.length === 0) return;
   if (mapping.syncOnlyCoupledRecords && pending.size === 0) return;
 
-  const matches = await findCounterparts(job, source, records, pending);
+  const matches = await findCounterparts(work, source, records, pending);
   const unmatched = records.filter((record) => !matches.has(record.id));
-  await coupleMatches(job, source, records, matches, pending, writer);
+  await coupleMatches(work, source, records, matches, pending, writer);
 
   if (!mapping.createNewIfNoMatch) {
-    job.counters.skipped += unmatched.length;
+    writer.report.outcome('SKIPPED', unmatched.length);
     return;
   }
-  await insertCounterparts(job, source, unmatched, pending, writer);
+  await insertCounterparts(work, source, unmatched, pending, writer);
 }
 
 /** Finds, for each source record, an uncoupled record on the other side that is the same entity. */
 async function findCounterparts(
-  job: JobState,
+  work: SyncWork,
   source: Side,
   records: readonly SourceRecord[],
   pending: ReadonlyMap<string, CouplingRow>,
 ): Promise<Map<string, SourceRecord>> {
-  const mapping = job.mapping;
+  const mapping = work.mapping;
   const destination = otherSide(source);
-  const destTable = job.sideTable(destination);
+  const destTable = work.sideTable(destination);
   const found = new Map<string, SourceRecord>();
   const taken = new Set<string>();
   const claim = async (candidates: Map<string, SourceRecord[]>) => {
     const destIds = [...new Set([...candidates.values()].flat().map((r) => r.id))].filter((id) => !taken.has(id));
     // A record with any coupling row — coupled, or uncoupled on purpose — is not available to match.
     const coupled = new Set(
-      (await job.couplings.findBySideIds(mapping.id, destination, destIds)).map((c) =>
+      (await work.couplings.findBySideIds(mapping.id, destination, destIds)).map((c) =>
         destination === 'LOCAL' ? c.localId : c.integrationId,
       ),
     );
@@ -94,7 +95,7 @@ async function findCounterparts(
   for (const group of groups) {
     const open = records.filter((r) => !found.has(r.id));
     if (open.length === 0) break;
-    await claim(await candidatesByFields(job, source, open, group));
+    await claim(await candidatesByFields(work, source, open, group));
   }
 
   // 3. An insert interrupted before its coupling was completed: look for a record with its exact values.
@@ -104,7 +105,7 @@ async function findCounterparts(
     if (flowing.length > 0) {
       await claim(
         await candidatesByFields(
-          job,
+          work,
           source,
           unreconciled,
           flowing.map((f) => ({ ...f, caseSensitive: true })),
@@ -125,7 +126,7 @@ function matchGroups(fields: readonly ResolvedField[]): ResolvedField[][] {
 
 /** Destination records whose values of all `fields` equal the source record's (per source id). */
 async function candidatesByFields(
-  job: JobState,
+  work: SyncWork,
   source: Side,
   records: readonly SourceRecord[],
   fields: readonly ResolvedField[],
@@ -140,7 +141,7 @@ async function candidatesByFields(
   const candidates = new Map<string, SourceRecord[]>();
   if (!first) return candidates;
   const searchable = records.filter((record) => expected(first, record) !== null);
-  const hits = await job.sideTable(destination).findByField(
+  const hits = await work.sideTable(destination).findByField(
     destName(first),
     searchable.map((r) => expected(first, r)),
     first.caseSensitive,
@@ -162,7 +163,7 @@ function equalForMatch(a: unknown, b: unknown, caseSensitive: boolean): boolean 
 
 /** Couples matched pairs, then syncs them as fresh couplings (the source record wins where it can flow). */
 async function coupleMatches(
-  job: JobState,
+  work: SyncWork,
   source: Side,
   records: readonly SourceRecord[],
   matches: ReadonlyMap<string, SourceRecord>,
@@ -176,7 +177,7 @@ async function coupleMatches(
   for (const [sourceId, counterpart] of matches) {
     const localId = source === 'LOCAL' ? sourceId : counterpart.id;
     const integrationId = source === 'LOCAL' ? counterpart.id : sourceId;
-    const base = blankCoupling(job, { localId, integrationId }, 'COUPLED');
+    const base = blankCoupling(work, { localId, integrationId }, 'COUPLED');
     const existing = pending.get(sourceId);
     if (existing)
       completed.push({
@@ -188,9 +189,9 @@ async function coupleMatches(
       });
     else fresh.push(base);
   }
-  const couplings = await job.sql.transaction(async (trx) => {
-    if (completed.length > 0) await job.couplings.updateMany(trx, completed, { identity: true });
-    return [...completed, ...(await job.couplings.insertMany(trx, fresh))];
+  const couplings = await work.sql.transaction(async (trx) => {
+    if (completed.length > 0) await work.couplings.updateMany(trx, completed, { identity: true });
+    return [...completed, ...(await work.couplings.insertMany(trx, fresh))];
   });
   const pairs = couplings.map((coupling) => {
     const sourceId = (source === 'LOCAL' ? coupling.localId : coupling.integrationId)!;
@@ -204,7 +205,7 @@ async function coupleMatches(
   });
   for (const { coupling } of pairs) {
     writer.log(
-      job.logEntry(coupling, {
+      work.logEntry(coupling, {
         direction: null,
         action: 'COUPLE',
         changes: null,
@@ -212,24 +213,24 @@ async function coupleMatches(
       }),
     );
   }
-  job.counters.coupled += pairs.length;
-  await syncCoupledPairs(job, pairs, writer, { preferredSide: source });
+  writer.report.outcome('COUPLED', pairs.length);
+  await syncCoupledPairs(work, pairs, writer, { preferredSide: source });
 }
 
 /** Inserts the unmatched records on the other side and couples them. */
 async function insertCounterparts(
-  job: JobState,
+  work: SyncWork,
   source: Side,
   records: readonly SourceRecord[],
   pending: ReadonlyMap<string, CouplingRow>,
   writer: BatchWriter,
 ): Promise<void> {
   if (records.length === 0) return;
-  const mapping = job.mapping;
+  const mapping = work.mapping;
   const destination = otherSide(source);
   const newCoupling = (record: SourceRecord): NewCoupling =>
     blankCoupling(
-      job,
+      work,
       { localId: source === 'LOCAL' ? record.id : null, integrationId: source === 'LOCAL' ? null : record.id },
       'PENDING',
     );
@@ -241,7 +242,7 @@ async function insertCounterparts(
   if (pendingFirst) {
     const missing = records.filter((r) => !couplingOf.has(r.id)).map(newCoupling);
     if (missing.length > 0) {
-      const created = await job.sql.transaction((trx) => job.couplings.insertMany(trx, missing));
+      const created = await work.sql.transaction((trx) => work.couplings.insertMany(trx, missing));
       for (const coupling of created) couplingOf.set((coupling.localId ?? coupling.integrationId)!, coupling);
     }
   }
@@ -257,13 +258,13 @@ async function insertCounterparts(
       rejected.push({ record, message: `transform failed: ${(error as Error).message}` });
     }
   }
-  const results = await job.sideTable(destination).insert(rows);
+  const results = await work.sideTable(destination).insert(rows);
 
   const succeeded: Array<{ record: SourceRecord; values: FieldValues; result: Extract<WriteResult, { ok: true }> }> =
     [];
   inserting.forEach((record, index) => {
     const result = results[index];
-    if (result?.ok) job.rememberOwnWrite(destination, result.id, result.modifiedUs);
+    if (result?.ok) writer.report.wrote(destination, result);
     if (result?.ok) succeeded.push({ record, values: rows[index]!, result });
     else rejected.push({ record, message: result?.message ?? 'insert failed' });
   });
@@ -273,7 +274,7 @@ async function insertCounterparts(
   const toCreate: NewCoupling[] = [];
   for (const { record, values, result } of succeeded) {
     const inserted = { id: result.id, modifiedUs: result.modifiedUs, values };
-    const coupled = source === 'LOCAL' ? syncedState(job, record, inserted) : syncedState(job, inserted, record);
+    const coupled = source === 'LOCAL' ? syncedState(work, record, inserted) : syncedState(work, inserted, record);
     const existing = couplingOf.get(record.id);
     if (existing) toUpdate.push({ ...existing, ...coupled });
     else toCreate.push({ ...newCoupling(record), ...coupled });
@@ -291,7 +292,7 @@ async function insertCounterparts(
         const coupling = couplingOf.get(record.id)!;
         if (pending.has(record.id)) writer.resolveError(coupling.id, 'SYNCED');
         writer.log(
-          job.logEntry(coupling, {
+          work.logEntry(coupling, {
             direction: destination === 'INTEGRATION' ? 'TO_INTEGRATION' : 'FROM_INTEGRATION',
             action: 'INSERT',
             changes: Object.entries(values).map(([field, after]) => ({
@@ -307,9 +308,9 @@ async function insertCounterparts(
       for (const { record, message } of rejected) {
         const result = results[inserting.indexOf(record)];
         const detail = result && !result.ok ? (result.detail ?? null) : null;
-        recordWriteFailure(job, writer, couplingOf.get(record.id)!, message, detail);
+        recordWriteFailure(work, writer, couplingOf.get(record.id)!, message, detail);
       }
     },
   );
-  job.counters.inserted += succeeded.length;
+  writer.report.outcome('INSERTED', succeeded.length);
 }

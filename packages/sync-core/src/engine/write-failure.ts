@@ -1,46 +1,34 @@
+import { afterFailure } from '../couplings/coupling-state-machine.js';
 import type { CouplingRow } from '../repositories/coupling.repository.js';
 import type { BatchWriter } from './batch-writer.js';
-import type { JobState } from './job-state.js';
+import type { SyncWork } from './sync-work.js';
 
 /**
- * Records that the destination rejected a record (DESIGN.md rule 6–7): opens (or refreshes) its
- * WRITE_FAILED error and counts the failure. The next job tries again; the same failure twice in a row
- * (by default) parks the coupling until a person acts. Returns the updated coupling.
+ * Records that the destination rejected a record (DESIGN.md rule 6): opens (or refreshes) its
+ * WRITE_FAILED error and records the failure on the coupling (rule 7: the next job tries again, and the
+ * same failure twice in a row, by default, parks it). One bad record never stops the job.
  */
 export function recordWriteFailure(
-  job: JobState,
+  work: SyncWork,
   writer: BatchWriter,
   coupling: CouplingRow,
   message: string,
   detail: string | null,
-): CouplingRow {
-  const repeated = coupling.lastFailure === message;
-  const failureCount = repeated ? coupling.failureCount + 1 : 1;
-  const updated: CouplingRow = {
+): void {
+  const failed: CouplingRow = {
     ...coupling,
-    failureCount,
-    lastFailure: message,
-    parked: failureCount >= job.mapping.parkAfterFailures,
-    retryRequested: false,
-    lastJobId: job.jobId,
+    ...afterFailure(coupling, message, work.mapping.parkAfterFailures),
+    lastJobId: work.jobId,
   };
-  writer.updateCoupling(updated);
-  writer.openError(
-    job.errorEntry(coupling, {
-      kind: 'WRITE_FAILED',
-      message,
-      detail,
-      fields: null,
-    }),
-  );
+  writer.recordFailure(failed);
+  writer.openError(work.errorEntry(coupling, { kind: 'WRITE_FAILED', message, detail, fields: null }));
   writer.log(
-    job.logEntry(coupling, {
+    work.logEntry(coupling, {
       direction: null,
       action: 'FAILED',
       changes: null,
-      message: updated.parked ? `${message} (parked after ${failureCount} failures)` : message,
+      message: failed.parked ? `${message} (parked after ${failed.failureCount} failures)` : message,
     }),
   );
-  job.counters.failed++;
-  return updated;
+  writer.report.outcome('WRITE_FAILED');
 }
