@@ -1,4 +1,5 @@
 import { runScenarios } from '@tandem/sync-core/bench-kit';
+import { apiDuringSync } from './api-during-sync.bench.js';
 import { errorsPage } from './errors-page.bench.js';
 import { subscriptionFanout } from './subscription-fanout.bench.js';
 
@@ -7,6 +8,7 @@ import { subscriptionFanout } from './subscription-fanout.bench.js';
  * `BENCH name key=value …` line on stdout; progress goes to stderr.
  */
 const SCENARIOS: Record<string, () => Promise<string>> = {
+  'api-during-sync': apiDuringSync,
   'errors-page': errorsPage,
   'subscription-fanout': subscriptionFanout,
 };

@@ -5,6 +5,7 @@ import {
   createStore,
   InProcessEventBus,
   InProcessQueue,
+  JobThreadPool,
   RetentionSchedule,
   type Store,
   saveTableMapping,
@@ -33,7 +34,7 @@ export interface TandemRuntime {
  */
 export async function startRuntime(
   config: TandemConfig,
-  options: { runJobs?: boolean; schedules?: boolean } = {},
+  options: { runJobs?: boolean; schedules?: boolean; jobThreads?: boolean } = {},
 ): Promise<TandemRuntime> {
   const { connectors, problems } = await openConnectors(config.connectors, { verify: options.runJobs ?? true });
   if (problems.length > 0) {
@@ -50,8 +51,19 @@ export async function startRuntime(
   for (const mapping of config.mappings) await saveTableMapping(store.em(), mapping);
   const events = new InProcessEventBus();
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  // Jobs run on worker threads (each with its own store and app connections), never on this event loop:
+  // a big job must not stall the API. An in-memory store cannot be shared with a thread, so it keeps
+  // jobs here (tests of the engine itself do that).
+  const threads =
+    (options.jobThreads ?? process.env.TANDEM_JOB_THREADS !== 'false') && !isInMemory(config.database.url)
+      ? new JobThreadPool(
+          { storeUrl: config.database.url, connectors: config.connectors, workerId },
+          { onEvent: (event) => events.publish(event) },
+        )
+      : null;
   const queue = new InProcessQueue({
     context: { store, connectors, events, workerId },
+    runJob: threads?.runJob,
     schedules: options.schedules ?? true,
   });
   // The retention policy runs where the schedules run: in the process that works jobs.
@@ -66,8 +78,13 @@ export async function startRuntime(
     async close() {
       retention.stop();
       await queue.close({ graceful: true });
+      await threads?.close();
       await closeConnectors(connectors);
       await store.close();
     },
   };
+}
+
+function isInMemory(url: string): boolean {
+  return url.startsWith('sqlite:') && url.slice('sqlite:'.length).replace(/^\/\//, '') === ':memory:';
 }

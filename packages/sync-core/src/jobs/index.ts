@@ -2,6 +2,10 @@
 // row-level operations a future driver (BullMQ on Redis) reuses so that the `sync_job` table stays the record.
 export * from './in-process-queue.js';
 export * from './job-queue.js';
+export * from './job-runner.js';
+export { JobThreadPool, type JobThreadPoolOptions } from './job-threads/job-thread-pool.js';
+export type { JobThreadData } from './job-threads/job-thread-protocol.js';
 export * from './mapping-lease.js';
+export * from './retention-schedule.js';
 export * from './scheduler.js';
 export * from './sync-job.repository.js';
