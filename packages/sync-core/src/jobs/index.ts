@@ -6,6 +6,5 @@ export * from './job-runner.js';
 export { JobThreadPool, type JobThreadPoolOptions } from './job-threads/job-thread-pool.js';
 export type { JobThreadData } from './job-threads/job-thread-protocol.js';
 export * from './mapping-lease.js';
-export * from './retention-schedule.js';
 export * from './scheduler.js';
 export * from './sync-job.repository.js';
