@@ -1,7 +1,8 @@
 import { COUPLING_STATES, type Coupling, CouplingSchema, coupleRecords, MappingNotFoundError } from '@tandem/sync-core';
 import { NotFoundError } from '../../errors/index.js';
-import { act, actionContext } from '../action-context.js';
+import { actionContext } from '../action-context.js';
 import { builder } from '../builder.js';
+import { reportingInputErrors } from '../core-input-errors.js';
 import { parseDatabaseId, parseId, parseOptionalId } from '../ids.js';
 import { listPage } from '../list-query.js';
 import { loadByIds } from '../loaders.js';
@@ -112,7 +113,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, context) => {
       const mappingId = parseId('TableMapping', String(args.mappingId));
       try {
-        const result = await act(() =>
+        const result = await reportingInputErrors(() =>
           coupleRecords(actionContext(context), {
             mappingId,
             localId: args.localId,

@@ -13,8 +13,9 @@ import {
   synchronizeSyncErrors,
 } from '@tandem/sync-core';
 import { InvalidInputError } from '../../errors/invalid-input.error.js';
-import { act, actionContext } from '../action-context.js';
+import { actionContext } from '../action-context.js';
 import { builder } from '../builder.js';
+import { reportingInputErrors } from '../core-input-errors.js';
 import { parseId } from '../ids.js';
 import { SideEnum } from './enums.js';
 import { COMMON_ERRORS } from './errors.js';
@@ -112,7 +113,7 @@ builder.mutationFields((t) => ({
     description: 'Release the couplings so the next job includes them; runNow queues that job at once.',
     args: { ...selectionArgs(t), runNow: t.arg.boolean() },
     resolve: (_root, args, context) =>
-      act(() =>
+      reportingInputErrors(() =>
         retrySyncErrors(actionContext(context), toSelection(args.ids, args.filter), { runNow: args.runNow ?? false }),
       ),
   }),
@@ -123,7 +124,7 @@ builder.mutationFields((t) => ({
     description: 'Retry every open error matching the filter (all open errors without one).',
     args: { filter: t.arg({ type: SyncErrorFilterInput }), runNow: t.arg.boolean() },
     resolve: (_root, args, context) =>
-      act(() =>
+      reportingInputErrors(() =>
         retryAllSyncErrors(actionContext(context), toSyncErrorFilter(args.filter), { runNow: args.runNow ?? false }),
       ),
   }),
@@ -138,7 +139,7 @@ builder.mutationFields((t) => ({
       fieldWinners: t.arg({ type: [FieldWinnerInput] }),
     },
     resolve: (_root, args, context) =>
-      act(() =>
+      reportingInputErrors(() =>
         synchronizeSyncErrors(actionContext(context), toSelection(args.ids, args.filter), {
           winner: args.winner,
           fieldWinners: args.fieldWinners ?? [],
@@ -152,7 +153,7 @@ builder.mutationFields((t) => ({
     description: 'Re-create deleted records from the other side and couple them again.',
     args: selectionArgs(t),
     resolve: (_root, args, context) =>
-      act(() => restoreRecords(actionContext(context), toSelection(args.ids, args.filter))),
+      reportingInputErrors(() => restoreRecords(actionContext(context), toSelection(args.ids, args.filter))),
   }),
   deleteRecords: t.field({
     type: ActionResultRef,
@@ -161,7 +162,7 @@ builder.mutationFields((t) => ({
     description: 'Delete the record where it still exists and remove the coupling.',
     args: selectionArgs(t),
     resolve: (_root, args, context) =>
-      act(() => deleteRecords(actionContext(context), toSelection(args.ids, args.filter))),
+      reportingInputErrors(() => deleteRecords(actionContext(context), toSelection(args.ids, args.filter))),
   }),
   removeCouplings: t.field({
     type: ActionResultRef,
@@ -170,7 +171,7 @@ builder.mutationFields((t) => ({
     description: 'Uncouple: the records no longer sync; the errors resolve.',
     args: selectionArgs(t),
     resolve: (_root, args, context) =>
-      act(() => removeCouplings(actionContext(context), toSelection(args.ids, args.filter))),
+      reportingInputErrors(() => removeCouplings(actionContext(context), toSelection(args.ids, args.filter))),
   }),
   deleteSyncEntriesOlderThan: t.field({
     type: RetentionResultRef,
@@ -178,6 +179,7 @@ builder.mutationFields((t) => ({
     errors: { types: COMMON_ERRORS },
     description: 'Retention: delete log entries, resolved errors and finished jobs older than `days` days (ADMIN).',
     args: { days: t.arg.int({ required: true }) },
-    resolve: (_root, args, context) => act(() => deleteSyncEntriesOlderThan(actionContext(context), args.days)),
+    resolve: (_root, args, context) =>
+      reportingInputErrors(() => deleteSyncEntriesOlderThan(actionContext(context), args.days)),
   }),
 }));
