@@ -1,7 +1,10 @@
 import type { ChangeCursor } from '../connectors/connector.js';
+import { entityRows } from '../db/entity-rows.js';
 import type { StoreSql, StoreSqlAccess } from '../db/store-sql.js';
 import type { Side } from '../entities/enums.js';
-import { toNullableNumber, toNumber } from './sql-values.js';
+import { SyncCheckpointSchema } from '../entities/sync-checkpoint.entity.js';
+
+const CHECKPOINTS = entityRows(SyncCheckpointSchema);
 
 export interface Checkpoint {
   cursor: ChangeCursor | null;
@@ -13,18 +16,18 @@ export class CheckpointRepository {
   constructor(private readonly store: StoreSqlAccess) {}
 
   async load(mappingId: number, side: Side): Promise<Checkpoint> {
-    const [row] = await this.store.session((sql) =>
+    const [found] = await this.store.session((sql) =>
       sql.query<Record<string, unknown>>('select * from sync_checkpoint where mapping_id = ? and side = ?', [
         mappingId,
         side,
       ]),
     );
-    if (!row) return { cursor: null, deletionScanAt: null };
+    if (!found) return { cursor: null, deletionScanAt: null };
+    const row = CHECKPOINTS.fromRow(found);
     // A row created only to remember the deletion scan has no cursor yet (record_id '').
-    const hasCursor = row.record_id !== '' && row.record_id !== null;
     return {
-      cursor: hasCursor ? { modifiedUs: toNumber(row.modified_us), id: String(row.record_id) } : null,
-      deletionScanAt: toNullableNumber(row.deletion_scan_at),
+      cursor: row.recordId !== '' ? { modifiedUs: row.modifiedUs, id: row.recordId } : null,
+      deletionScanAt: row.deletionScanAt,
     };
   }
 

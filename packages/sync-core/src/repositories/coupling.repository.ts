@@ -6,10 +6,12 @@ import {
   type StatusChange,
   UNCOUPLED,
 } from '../couplings/coupling-state-machine.js';
+import { type ColumnCodec, entityRows, type RowOf } from '../db/entity-rows.js';
 import type { StoreDialect } from '../db/orm.js';
 import type { StoreSql, StoreSqlAccess } from '../db/store-sql.js';
 import { parseValues } from '../engine/values.js';
-import type { CouplingState, Side } from '../entities/enums.js';
+import { CouplingSchema } from '../entities/coupling.entity.js';
+import type { Side } from '../entities/enums.js';
 import {
   ATTENTION_PREDICATE_POSTGRES,
   ATTENTION_PREDICATE_SQLITE,
@@ -22,78 +24,44 @@ import {
   sqlBool,
   tableRows,
   tableRowsParam,
-  toBool,
-  toNullableNumber,
   toNumber,
 } from './sql-values.js';
 import type { SqlCondition } from './sync-error-filter.js';
 
+/** A snapshot column (`local_values`, `integration_values`): JSON of the mapped fields' values, parsed. */
+const FIELD_VALUES: ColumnCodec<FieldValues | null> = {
+  read: (value) => parseValues(value as string | null),
+  write: (values) => (values === null ? null : JSON.stringify(values)),
+};
+
+/** The coupling's columns and row mappers, derived from its entity. */
+const COUPLINGS = entityRows(CouplingSchema, { localValues: FIELD_VALUES, integrationValues: FIELD_VALUES });
+
 /** A coupling as the engine and the actions handle it: plain data, values parsed. */
-export interface CouplingRow {
-  id: number;
-  mappingId: number;
-  localId: string | null;
-  integrationId: string | null;
-  state: CouplingState;
-  localModifiedUs: number | null;
-  integrationModifiedUs: number | null;
-  localValues: FieldValues | null;
-  integrationValues: FieldValues | null;
-  parked: boolean;
-  failureCount: number;
-  lastFailure: string | null;
-  retryRequested: boolean;
-  lastSyncedAt: number | null;
-  lastJobId: number | null;
-  createdAt: number;
-}
+export type CouplingRow = RowOf<typeof COUPLINGS>;
 
 export type NewCoupling = Omit<CouplingRow, 'id'>;
 
-const COLUMNS = [
-  'mapping_id',
-  'local_id',
-  'integration_id',
-  'state',
-  'local_modified_us',
-  'integration_modified_us',
-  'local_values',
-  'integration_values',
-  'parked',
-  'failure_count',
-  'last_failure',
-  'retry_requested',
-  'last_synced_at',
-  'last_job_id',
-  'created_at',
-] as const;
+/** What an insert writes: every column but the id. */
+const INSERTED = COUPLINGS.insertable;
 
-/** The columns a sync changes, id first (to join on). */
-const SYNC_STATE_COLUMNS = [
+/** What a sync changes, id first (to join on). */
+const SYNC_STATE = [
   'id',
-  'local_modified_us',
-  'integration_modified_us',
-  'local_values',
-  'integration_values',
+  'localModifiedUs',
+  'integrationModifiedUs',
+  'localValues',
+  'integrationValues',
   'parked',
-  'failure_count',
-  'last_failure',
-  'retry_requested',
-  'last_synced_at',
-  'last_job_id',
+  'failureCount',
+  'lastFailure',
+  'retryRequested',
+  'lastSyncedAt',
+  'lastJobId',
 ] as const;
 
-/** The columns a recorded failure changes, id first (to join on). */
-const FAILURE_COLUMNS = ['id', 'failure_count', 'last_failure', 'parked', 'retry_requested', 'last_job_id'] as const;
-
-/** The column of each field of a coupling's rule-7 status. */
-const STATUS_COLUMNS: Record<keyof CouplingStatus, (typeof COLUMNS)[number]> = {
-  state: 'state',
-  parked: 'parked',
-  failureCount: 'failure_count',
-  lastFailure: 'last_failure',
-  retryRequested: 'retry_requested',
-};
+/** What a recorded failure changes, id first (to join on). */
+const FAILURE = ['id', 'failureCount', 'lastFailure', 'parked', 'retryRequested', 'lastJobId'] as const;
 
 /** Ids per IN list: well under both databases' bound-parameter limits. */
 const IDS_PER_STATEMENT = 900;
@@ -117,7 +85,7 @@ export class CouplingRepository {
 
   /** Couplings of a mapping whose record on `side` has one of these ids. */
   async findBySideIds(mappingId: number, side: Side, ids: readonly string[]): Promise<CouplingRow[]> {
-    const column = side === 'LOCAL' ? 'local_id' : 'integration_id';
+    const column = COUPLINGS.column[side === 'LOCAL' ? 'localId' : 'integrationId'];
     return this.store.session(async (sql) => {
       const rows: CouplingRow[] = [];
       for (const part of chunk(ids, IDS_PER_STATEMENT)) {
@@ -190,11 +158,12 @@ export class CouplingRepository {
   /** Inserts couplings in multi-row statements and returns them with their ids, in order. */
   async insertMany(sql: StoreSql, couplings: readonly NewCoupling[]): Promise<CouplingRow[]> {
     const created: CouplingRow[] = [];
-    for (const part of chunk(couplings, rowsPerStatement(COLUMNS.length))) {
+    const values = COUPLINGS.valuesOf(INSERTED);
+    for (const part of chunk(couplings, rowsPerStatement(INSERTED.length))) {
       const returned = await insertRows(sql, {
-        table: 'coupling',
-        columns: COLUMNS,
-        rows: part.map((c) => this.toValues(c)),
+        table: COUPLINGS.table,
+        columns: COUPLINGS.columnsOf(INSERTED),
+        rows: part.map(values),
         suffix: 'returning id',
       });
       // Both databases return the rows of a multi-row VALUES insert in the order given.
@@ -216,21 +185,19 @@ export class CouplingRepository {
     options: { identity?: boolean } = {},
   ): Promise<void> {
     if (options.identity) {
-      for (const part of chunk(couplings, rowsPerStatement(COLUMNS.length + 1))) {
+      const columns = COUPLINGS.columnsOf(INSERTED);
+      const values = COUPLINGS.valuesOf(['id', ...INSERTED]);
+      for (const part of chunk(couplings, rowsPerStatement(columns.length + 1))) {
         await insertRows(sql, {
-          table: 'coupling',
-          columns: ['id', ...COLUMNS],
-          rows: part.map((c) => [c.id, ...this.toValues(c)]),
-          suffix: `on conflict (id) do update set ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+          table: COUPLINGS.table,
+          columns: [COUPLINGS.column.id, ...columns],
+          rows: part.map(values),
+          suffix: `on conflict (id) do update set ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`,
         });
       }
       return;
     }
-    await this.updateColumns(
-      sql,
-      SYNC_STATE_COLUMNS,
-      couplings.map((c) => this.rowValues(c, SYNC_STATE_COLUMNS)),
-    );
+    await this.updateColumns(sql, SYNC_STATE, couplings);
   }
 
   /**
@@ -239,11 +206,7 @@ export class CouplingRepository {
    * nothing of a failed record was synced.
    */
   async recordFailures(sql: StoreSql, couplings: readonly CouplingRow[]): Promise<void> {
-    await this.updateColumns(
-      sql,
-      FAILURE_COLUMNS,
-      couplings.map((c) => this.rowValues(c, FAILURE_COLUMNS)),
-    );
+    await this.updateColumns(sql, FAILURE, couplings);
   }
 
   /** Park (rule 7): an update conflict or a deletion waits for a person; later jobs skip these couplings. */
@@ -264,10 +227,10 @@ export class CouplingRepository {
   /** One status change for a whole set of couplings: one UPDATE per chunk of ids, or one for a condition. */
   private async changeStatus(sql: StoreSql, change: StatusChange, target: CouplingTarget, jobId: JobMark) {
     const assignments = Object.entries(change).map(([field, value]) => ({
-      column: STATUS_COLUMNS[field as keyof CouplingStatus],
+      column: COUPLINGS.column[field as keyof CouplingStatus],
       value: typeof value === 'boolean' ? sqlBool(this.dialect, value) : value,
     }));
-    if (jobId !== undefined) assignments.push({ column: 'last_job_id', value: jobId });
+    if (jobId !== undefined) assignments.push({ column: COUPLINGS.column.lastJobId, value: jobId });
     const set = assignments.map(({ column }) => `${column} = ?`).join(', ');
     const values = assignments.map(({ value }) => value);
     if ('errorsWhere' in target) {
@@ -286,27 +249,30 @@ export class CouplingRepository {
     return changed;
   }
 
-  /** Writes `columns` (id first) of many couplings by id: `UPDATE … FROM` the rows, one statement per chunk. */
+  /** Writes `properties` (id first) of many couplings by id: `UPDATE … FROM` the rows, one statement per chunk. */
   private async updateColumns(
     sql: StoreSql,
-    columns: readonly string[],
-    rows: ReadonlyArray<readonly unknown[]>,
+    properties: readonly (keyof CouplingRow & string)[],
+    couplings: readonly CouplingRow[],
   ): Promise<void> {
+    const columns = COUPLINGS.columnsOf(properties);
+    const values = COUPLINGS.valuesOf(properties);
     const assignments = columns
       .slice(1)
       .map((c) => `${c} = v.${c}`)
       .join(', ');
-    for (const part of chunk(rows, rowsPerStatement(columns.length))) {
+    for (const part of chunk(couplings, rowsPerStatement(columns.length))) {
+      const rows = part.map(values);
       if (this.dialect === 'postgresql') {
         await sql.run(
           `update coupling set ${assignments} from ${tableRows('coupling')} as v where coupling.id = v.id`,
-          [tableRowsParam(columns, part)],
+          [tableRowsParam(columns, rows)],
         );
       } else {
         await sql.run(
-          `with v (${columns.join(', ')}) as (values ${part.map(() => `(${placeholders(columns.length)})`).join(', ')}) ` +
+          `with v (${columns.join(', ')}) as (values ${rows.map(() => `(${placeholders(columns.length)})`).join(', ')}) ` +
             `update coupling set ${assignments} from v where coupling.id = v.id`,
-          part.flat(),
+          rows.flat(),
         );
       }
     }
@@ -317,58 +283,7 @@ export class CouplingRepository {
       await sql.run(`delete from coupling where id in (${placeholders(part.length)})`, part);
     }
   }
-
-  /** A coupling's values of `columns` (`id` among them), in their order. */
-  private rowValues(c: CouplingRow, columns: readonly string[]): unknown[] {
-    const values: Record<string, unknown> = { id: c.id, ...this.columnValues(c) };
-    return columns.map((column) => values[column]);
-  }
-
-  /** A coupling's column values, in the order of COLUMNS. */
-  private toValues(c: NewCoupling): unknown[] {
-    const values = this.columnValues(c);
-    return COLUMNS.map((column) => values[column]);
-  }
-
-  /** A coupling's values by column, as the store's driver takes them. */
-  private columnValues(c: NewCoupling): Record<(typeof COLUMNS)[number], unknown> {
-    return {
-      mapping_id: c.mappingId,
-      local_id: c.localId,
-      integration_id: c.integrationId,
-      state: c.state,
-      local_modified_us: c.localModifiedUs,
-      integration_modified_us: c.integrationModifiedUs,
-      local_values: c.localValues === null ? null : JSON.stringify(c.localValues),
-      integration_values: c.integrationValues === null ? null : JSON.stringify(c.integrationValues),
-      parked: sqlBool(this.dialect, c.parked),
-      failure_count: c.failureCount,
-      last_failure: c.lastFailure,
-      retry_requested: sqlBool(this.dialect, c.retryRequested),
-      last_synced_at: c.lastSyncedAt,
-      last_job_id: c.lastJobId,
-      created_at: c.createdAt,
-    };
-  }
 }
 
-export function fromRow(row: Record<string, unknown>): CouplingRow {
-  return {
-    id: toNumber(row.id),
-    mappingId: toNumber(row.mapping_id),
-    localId: (row.local_id as string | null) ?? null,
-    integrationId: (row.integration_id as string | null) ?? null,
-    state: row.state as CouplingState,
-    localModifiedUs: toNullableNumber(row.local_modified_us),
-    integrationModifiedUs: toNullableNumber(row.integration_modified_us),
-    localValues: parseValues((row.local_values as string | null) ?? null),
-    integrationValues: parseValues((row.integration_values as string | null) ?? null),
-    parked: toBool(row.parked),
-    failureCount: toNumber(row.failure_count),
-    lastFailure: (row.last_failure as string | null) ?? null,
-    retryRequested: toBool(row.retry_requested),
-    lastSyncedAt: toNullableNumber(row.last_synced_at),
-    lastJobId: toNullableNumber(row.last_job_id),
-    createdAt: toNumber(row.created_at),
-  };
-}
+/** A coupling row as either store's driver returns it, as the engine and the actions handle it. */
+export const fromRow: (row: Record<string, unknown>) => CouplingRow = COUPLINGS.fromRow;

@@ -6,7 +6,8 @@ export { chunk, placeholders };
 
 /**
  * Helpers for the set-based SQL of the repositories. The two stores disagree on a few types: SQLite has
- * no boolean (0/1) and PostgreSQL returns bigint as text; these helpers hide both.
+ * no boolean (0/1) and PostgreSQL returns bigint as text. An entity's rows are read and written through
+ * db/entity-rows.ts, which hides both; these helpers do it for the values of hand-written statements.
  */
 
 /** A boolean as the store's driver accepts it. */
@@ -14,16 +15,8 @@ export function sqlBool(dialect: StoreDialect, value: boolean): boolean | number
   return dialect === 'sqlite' ? (value ? 1 : 0) : value;
 }
 
-export function toBool(value: unknown): boolean {
-  return value === true || value === 1 || value === '1' || value === 't';
-}
-
 export function toNumber(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
-}
-
-export function toNullableNumber(value: unknown): number | null {
-  return value === null || value === undefined ? null : toNumber(value);
 }
 
 /** Rows per multi-row statement, given how many columns each row binds (SQLite allows 32,766 parameters). */

@@ -1,50 +1,35 @@
+import { type ColumnCodec, entityRows, type RowOf, without } from '../db/entity-rows.js';
 import type { StoreSql } from '../db/store-sql.js';
 import { messagePattern } from '../engine/message-pattern.js';
-import type { SyncErrorKind } from '../entities/enums.js';
+import { SyncErrorSchema } from '../entities/sync-error.entity.js';
 import { chunk, insertRows, placeholders, rowsPerStatement } from './sql-values.js';
 
-/** An error the engine or an action opens for one coupling (or, for a failed insert, a pending one). */
-export interface OpenErrorInput {
-  mappingId: number;
+/** The conflicting field names of an UPDATE_CONFLICT (`sync_error.fields`): JSON, parsed. */
+const FIELD_NAMES: ColumnCodec<string[] | null> = {
+  read: (value) => (value === null ? null : (JSON.parse(String(value)) as string[])),
+  write: (names) => (names === null ? null : JSON.stringify(names)),
+};
+
+/** The error's columns and row mappers, derived from its entity. */
+const ERRORS = entityRows(SyncErrorSchema, { fields: FIELD_NAMES });
+type SyncErrorRow = RowOf<typeof ERRORS>;
+
+/** Set when an error is resolved, not when it is opened. */
+const RESOLUTION = ['resolvedAt', 'resolvedBy', 'resolution'] as const;
+
+/** What opening an error writes: every column but the id and the resolution. */
+const OPENED = without(ERRORS.insertable, RESOLUTION);
+
+/** What a repeated failure refreshes on the coupling's open error: all it was opened with but whose it is. */
+const REFRESHED = ERRORS.columnsOf(without(OPENED, ['mappingId', 'couplingId', 'status']));
+
+/**
+ * An error the engine or an action opens for one coupling (or, for a failed insert, a pending one). Its
+ * status is OPEN and its message pattern is worked out from the message.
+ */
+export type OpenErrorInput = Omit<SyncErrorRow, 'id' | 'status' | 'messagePattern' | (typeof RESOLUTION)[number]> & {
   couplingId: number;
-  jobId: number | null;
-  kind: SyncErrorKind;
-  message: string;
-  detail: string | null;
-  localId: string | null;
-  integrationId: string | null;
-  /** Conflicting field names, for UPDATE_CONFLICT. */
-  fields: string[] | null;
-  occurredAt: number;
-}
-
-const OPEN_COLUMNS = [
-  'mapping_id',
-  'coupling_id',
-  'job_id',
-  'kind',
-  'status',
-  'message',
-  'message_pattern',
-  'detail',
-  'local_id',
-  'integration_id',
-  'fields',
-  'occurred_at',
-];
-
-/** Columns a repeated failure refreshes on the coupling's open error. */
-const REFRESHED = [
-  'job_id',
-  'kind',
-  'message',
-  'message_pattern',
-  'detail',
-  'local_id',
-  'integration_id',
-  'fields',
-  'occurred_at',
-];
+};
 
 /**
  * Set-based writes of sync errors. A coupling has at most one OPEN error (a partial unique index): a
@@ -52,24 +37,13 @@ const REFRESHED = [
  */
 export class SyncErrorRepository {
   async openMany(sql: StoreSql, errors: readonly OpenErrorInput[]): Promise<void> {
-    for (const part of chunk(errors, rowsPerStatement(OPEN_COLUMNS.length))) {
+    const columns = ERRORS.columnsOf(OPENED);
+    const values = ERRORS.valuesOf(OPENED);
+    for (const part of chunk(errors, rowsPerStatement(columns.length))) {
       await insertRows(sql, {
-        table: 'sync_error',
-        columns: OPEN_COLUMNS,
-        rows: part.map((e) => [
-          e.mappingId,
-          e.couplingId,
-          e.jobId,
-          e.kind,
-          'OPEN',
-          e.message,
-          messagePattern(e.message),
-          e.detail,
-          e.localId,
-          e.integrationId,
-          e.fields === null ? null : JSON.stringify(e.fields),
-          e.occurredAt,
-        ]),
+        table: ERRORS.table,
+        columns,
+        rows: part.map((error) => values({ ...error, status: 'OPEN', messagePattern: messagePattern(error.message) })),
         suffix: `on conflict (coupling_id) where status = 'OPEN' do update set ${REFRESHED.map((c) => `${c} = excluded.${c}`).join(', ')}`,
       });
     }

@@ -1,57 +1,28 @@
+import { type ColumnCodec, entityRows, type RowOf } from '../db/entity-rows.js';
 import type { StoreSql } from '../db/store-sql.js';
 import type { FieldChange } from '../engine/field-sync.js';
-import type { SyncLogAction } from '../entities/enums.js';
+import { SyncLogEntrySchema } from '../entities/sync-log-entry.entity.js';
 import { chunk, insertRows, rowsPerStatement } from './sql-values.js';
 
-export interface LogEntryInput {
-  mappingId: number;
-  couplingId: number | null;
-  jobId: number | null;
-  localId: string | null;
-  integrationId: string | null;
-  occurredAt: number;
-  direction: string | null;
-  action: SyncLogAction;
-  changes: FieldChange[] | null;
-  message: string | null;
-  actor: string;
-}
+/** The field changes of an entry (`sync_log_entry.changes`): JSON, parsed. */
+const FIELD_CHANGES: ColumnCodec<FieldChange[] | null> = {
+  read: (value) => (value === null ? null : (JSON.parse(String(value)) as FieldChange[])),
+  write: (changes) => (changes === null ? null : JSON.stringify(changes)),
+};
 
-const COLUMNS = [
-  'mapping_id',
-  'coupling_id',
-  'job_id',
-  'local_id',
-  'integration_id',
-  'occurred_at',
-  'direction',
-  'action',
-  'changes',
-  'message',
-  'actor',
-];
+/** The log's columns and row mappers, derived from its entity. */
+const LOG_ENTRIES = entityRows(SyncLogEntrySchema, { changes: FIELD_CHANGES });
+
+/** An entry as the engine and the actions append it: every column but the id. */
+export type LogEntryInput = Omit<RowOf<typeof LOG_ENTRIES>, 'id'>;
 
 /** Appends sync log entries in multi-row inserts. The log is append-only; retention deletes old rows. */
 export class SyncLogRepository {
   async appendMany(sql: StoreSql, entries: readonly LogEntryInput[]): Promise<void> {
-    for (const part of chunk(entries, rowsPerStatement(COLUMNS.length))) {
-      await insertRows(sql, {
-        table: 'sync_log_entry',
-        columns: COLUMNS,
-        rows: part.map((e) => [
-          e.mappingId,
-          e.couplingId,
-          e.jobId,
-          e.localId,
-          e.integrationId,
-          e.occurredAt,
-          e.direction,
-          e.action,
-          e.changes === null ? null : JSON.stringify(e.changes),
-          e.message,
-          e.actor,
-        ]),
-      });
+    const columns = LOG_ENTRIES.columnsOf(LOG_ENTRIES.insertable);
+    const values = LOG_ENTRIES.valuesOf(LOG_ENTRIES.insertable);
+    for (const part of chunk(entries, rowsPerStatement(columns.length))) {
+      await insertRows(sql, { table: LOG_ENTRIES.table, columns, rows: part.map(values) });
     }
   }
 }
