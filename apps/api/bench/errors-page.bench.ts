@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeCursor } from '@tandem/sync-core';
 import { seedErrors } from '@tandem/sync-core/bench-errors-seed';
 import { benchLine, note } from '@tandem/sync-core/bench-kit';
 import autocannon from 'autocannon';
 import Database from 'libsql';
-import { encodeCursor } from '../src/graphql/pagination.js';
 import { spawnServer } from './api-process.js';
 import { createErrorsBenchStore } from './seed-errors.js';
 

@@ -1,15 +1,16 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import {
   type ActionResult,
+  listSyncErrors,
+  MAX_PAGE_SIZE,
   retryAllSyncErrors,
   SYNC_ERROR_KINDS,
   SYNC_ERROR_STATUSES,
   type SyncErrorFilter,
   type SyncErrorKind,
-  SyncErrorSchema,
+  type SyncErrorRow,
   type SyncErrorStatus,
   TableMappingSchema,
-  whereSyncErrorFilter,
 } from '@tandem/sync-core';
 import type { TandemConfig } from '../config/config.schema.js';
 import { startRuntime } from '../runtime/tandem-runtime.js';
@@ -80,15 +81,20 @@ async function filterFrom(em: EntityManager, options: ErrorsOptions): Promise<Sy
 
 async function list(em: EntityManager, filter: SyncErrorFilter, limit: number): Promise<number> {
   const statuses = filter.statuses?.length ? filter.statuses : (['OPEN'] as SyncErrorStatus[]);
-  const query = whereSyncErrorFilter(em.getKnex()('sync_error'), { ...filter, statuses })
-    .orderBy([
-      { column: 'occurred_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ])
-    .limit(Number.isInteger(limit) && limit > 0 ? limit : 50)
-    .select('id');
-  const ids = (await query).map((row: { id: unknown }) => Number(row.id));
-  const errors = await em.find(SyncErrorSchema, { id: { $in: ids } }, { orderBy: { occurredAt: 'desc', id: 'desc' } });
+  const wanted = Number.isInteger(limit) && limit > 0 ? limit : 50;
+  // The API's list, newest first, page after page until the limit: a limit may be larger than a page.
+  const errors: SyncErrorRow[] = [];
+  let after: string | null = null;
+  while (errors.length < wanted) {
+    const page = await listSyncErrors(
+      em,
+      { ...filter, statuses },
+      { first: Math.min(MAX_PAGE_SIZE, wanted - errors.length), after },
+    );
+    errors.push(...page.edges.map((edge) => edge.node));
+    if (!page.pageInfo.hasNextPage) break;
+    after = page.pageInfo.endCursor;
+  }
   for (const error of errors) {
     console.log(
       [

@@ -1,6 +1,6 @@
 import type { SyncErrorGroup } from '@tandem/sync-core';
+import { type Page, pageSize } from '@tandem/sync-core';
 import { InvalidInputError } from '../errors/invalid-input.error.js';
-import { type Page, pageSize } from './pagination.js';
 
 /** Largest group first; ties in a fixed order (mapping, kind, pattern), so that cursors are stable. */
 function compareGroups(a: SyncErrorGroup, b: SyncErrorGroup): number {

@@ -1,3 +1,4 @@
+import { DEFAULT_PAGE_SIZE } from '@tandem/sync-core';
 import {
   type DocumentNode,
   type FieldNode,
@@ -7,7 +8,6 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE } from './pagination.js';
 
 /** Cost of one scalar field; one object field costs OBJECT_COST plus its children. */
 const SCALAR_COST = 1;

@@ -1,7 +1,32 @@
+import type { EntityManager } from '@mikro-orm/knex';
+import { entityRows, type RowOf } from '../db/entity-rows.js';
 import type { StoreSqlAccess } from '../db/store-sql.js';
 import type { SyncErrorKind } from '../entities/enums.js';
+import { SyncErrorSchema } from '../entities/sync-error.entity.js';
+import type { Page, PageRequest } from '../paging/keyset-page.js';
+import { listPage } from '../paging/list-page.js';
 import { toNumber } from './sql-values.js';
-import { type SyncErrorFilter, syncErrorFilterCondition } from './sync-error-filter.js';
+import { type SyncErrorFilter, syncErrorFilterCondition, whereSyncErrorFilter } from './sync-error-filter.js';
+
+const ERRORS = entityRows(SyncErrorSchema);
+
+/** An error as a list shows it: its row, plain (`fields` as the JSON it is stored as). */
+export type SyncErrorRow = RowOf<typeof ERRORS>;
+
+/** Errors matching a filter, newest first (by when they occurred), a page at a time. */
+export function listSyncErrors(
+  em: EntityManager,
+  filter: SyncErrorFilter,
+  page: PageRequest,
+): Promise<Page<SyncErrorRow>> {
+  return listPage(em, {
+    list: 'errors',
+    rows: ERRORS,
+    order: ['occurredAt', 'id'],
+    where: (query) => whereSyncErrorFilter(query, filter, ERRORS.table),
+    page,
+  });
+}
 
 export interface SyncErrorSummary {
   total: number;

@@ -1,6 +1,36 @@
+import type { EntityManager } from '@mikro-orm/knex';
+import { entityRows, type RowOf } from '../db/entity-rows.js';
 import type { StoreSqlAccess } from '../db/store-sql.js';
-import { FINISHED_JOB_STATUSES, type FinishedJobStatus } from '../entities/enums.js';
+import { FINISHED_JOB_STATUSES, type FinishedJobStatus, type SyncJobStatus } from '../entities/enums.js';
+import { SyncJobSchema } from '../entities/sync-job.entity.js';
+import type { Page, PageRequest } from '../paging/keyset-page.js';
+import { listPage } from '../paging/list-page.js';
 import { placeholders, toNumber } from './sql-values.js';
+
+const JOBS = entityRows(SyncJobSchema);
+
+/** A job as a list shows it: its row, plain. */
+export type SyncJobRow = RowOf<typeof JOBS>;
+
+export interface SyncJobList extends PageRequest {
+  mappingId?: number | null;
+  /** Any of these; none given: every status. */
+  statuses?: readonly SyncJobStatus[] | null;
+}
+
+/** Jobs, newest first (by when they were queued), a page at a time. */
+export function listSyncJobs(em: EntityManager, list: SyncJobList): Promise<Page<SyncJobRow>> {
+  return listPage(em, {
+    list: 'jobs',
+    rows: JOBS,
+    order: ['queuedAt', 'id'],
+    where: (query) => {
+      if (list.mappingId != null) query.where(JOBS.column.mappingId, list.mappingId);
+      if (list.statuses && list.statuses.length > 0) query.whereIn(JOBS.column.status, [...list.statuses]);
+    },
+    page: list,
+  });
+}
 
 export interface JobOutcomeBucket {
   /** Epoch ms, inclusive; a multiple of the bucket size. */

@@ -1,10 +1,10 @@
-import { type ApiKey, ApiKeySchema } from '@tandem/sync-core';
+import { type ApiKey, ApiKeySchema, listApiKeys } from '@tandem/sync-core';
 import { createApiKey, revokeApiKey } from '../../auth/api-keys.js';
 import { InvalidInputError } from '../../errors/invalid-input.error.js';
 import { NotFoundError } from '../../errors/not-found.error.js';
 import { builder } from '../builder.js';
+import { reportingInputErrors } from '../core-input-errors.js';
 import { parseDatabaseId, parseId } from '../ids.js';
-import { listPage } from '../list-query.js';
 import { countedConnection, forwardArgs } from './connection.js';
 import { ApiKeyRoleEnum } from './enums.js';
 import { COMMON_ERRORS } from './errors.js';
@@ -53,16 +53,7 @@ builder.queryFields((t) => ({
     description: 'Every API key, revoked ones included, newest first (ADMIN).',
     args: forwardArgs(t.arg),
     resolve: (_root, args, context) =>
-      listPage<ApiKey>(context.em, {
-        list: 'apiKeys',
-        table: 'api_key',
-        entity: ApiKeySchema,
-        columns: ['id'],
-        key: (key) => [key.id],
-        where: () => {},
-        first: args.first,
-        after: args.after,
-      }),
+      reportingInputErrors(() => listApiKeys(context.em, { first: args.first, after: args.after })),
   }),
 }));
 

@@ -1,6 +1,6 @@
 import type { ArgBuilder, OutputType } from '@pothos/core';
+import type { Page } from '@tandem/sync-core';
 import { builder } from '../builder.js';
-import type { Page } from '../pagination.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 

@@ -1,10 +1,16 @@
-import { COUPLING_STATES, type Coupling, CouplingSchema, coupleRecords, MappingNotFoundError } from '@tandem/sync-core';
+import {
+  COUPLING_STATES,
+  type Coupling,
+  CouplingSchema,
+  coupleRecords,
+  listCouplings,
+  MappingNotFoundError,
+} from '@tandem/sync-core';
 import { NotFoundError } from '../../errors/index.js';
 import { actionContext } from '../action-context.js';
 import { builder } from '../builder.js';
 import { reportingInputErrors } from '../core-input-errors.js';
 import { parseDatabaseId, parseId, parseOptionalId } from '../ids.js';
-import { listPage } from '../list-query.js';
 import { loadByIds } from '../loaders.js';
 import { countedConnection, forwardArgs } from './connection.js';
 import { SideEnum } from './enums.js';
@@ -60,19 +66,9 @@ builder.queryFields((t) => ({
     args: { mappingId: t.arg.id(), parked: t.arg.boolean(), ...forwardArgs(t.arg) },
     resolve: (_root, args, context) => {
       const mappingId = parseOptionalId('TableMapping', args.mappingId?.toString());
-      return listPage<Coupling>(context.em, {
-        list: 'couplings',
-        table: 'coupling',
-        entity: CouplingSchema,
-        columns: ['id'],
-        key: (coupling) => [coupling.id],
-        where: (query) => {
-          if (mappingId != null) query.where('mapping_id', mappingId);
-          if (args.parked != null) query.where('parked', args.parked);
-        },
-        first: args.first,
-        after: args.after,
-      });
+      return reportingInputErrors(() =>
+        listCouplings(context.em, { mappingId, parked: args.parked, first: args.first, after: args.after }),
+      );
     },
   }),
   coupling: t.field({

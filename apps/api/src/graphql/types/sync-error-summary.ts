@@ -1,6 +1,7 @@
 import { type SyncErrorGroup, type SyncErrorSummary, summarizeSyncErrors, syncErrorGroups } from '@tandem/sync-core';
 import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../builder.js';
+import { reportingInputErrors } from '../core-input-errors.js';
 import { errorGroupPage } from '../error-group-page.js';
 import { parseOptionalId } from '../ids.js';
 import { countedConnection, forwardArgs } from './connection.js';
@@ -66,10 +67,12 @@ builder.queryFields((t) => ({
     authScopes: { viewer: true },
     description: 'Open errors grouped by mapping, kind and message pattern, largest group first.',
     args: { filter: t.arg({ type: SyncErrorFilterInput }), ...forwardArgs(t.arg) },
-    resolve: async (_root, args, context) => {
-      const groups = await syncErrorGroups(context.services.store.sql, toSyncErrorFilter(args.filter), MAX_GROUPS);
-      return errorGroupPage(groups, args.first, args.after);
-    },
+    // The page size is checked by sync-core's keyset paging, the cursor here: both answer INVALID_INPUT.
+    resolve: (_root, args, context) =>
+      reportingInputErrors(async () => {
+        const groups = await syncErrorGroups(context.services.store.sql, toSyncErrorFilter(args.filter), MAX_GROUPS);
+        return errorGroupPage(groups, args.first, args.after);
+      }),
   }),
 }));
 

@@ -1,14 +1,7 @@
-import {
-  applicableActions,
-  type SyncError,
-  type SyncErrorFilter,
-  SyncErrorSchema,
-  TRIAGE_ACTIONS,
-  whereSyncErrorFilter,
-} from '@tandem/sync-core';
+import { applicableActions, listSyncErrors, type SyncError, SyncErrorSchema, TRIAGE_ACTIONS } from '@tandem/sync-core';
 import { builder } from '../builder.js';
+import { reportingInputErrors } from '../core-input-errors.js';
 import { parseDatabaseId, parseId } from '../ids.js';
-import { listPage } from '../list-query.js';
 import { loadByIds } from '../loaders.js';
 import { countedConnection, forwardArgs } from './connection.js';
 import { CouplingRef } from './coupling.js';
@@ -68,35 +61,16 @@ SyncErrorRef.implement({
 
 export const SyncErrorConnection = countedConnection('SyncErrorConnection', SyncErrorRef);
 
-type Em = Parameters<typeof listPage>[0];
-
-/** Errors matching a filter, newest first (by when they occurred). */
-export function listSyncErrors(
-  em: Em,
-  filter: SyncErrorFilter,
-  first: number | null | undefined,
-  after: string | null | undefined,
-) {
-  return listPage<SyncError>(em, {
-    list: 'errors',
-    table: 'sync_error',
-    entity: SyncErrorSchema,
-    columns: ['occurred_at', 'id'],
-    key: (error) => [error.occurredAt, error.id],
-    where: (query) => whereSyncErrorFilter(query, filter),
-    first,
-    after,
-  });
-}
-
 builder.queryFields((t) => ({
   syncErrors: t.field({
     type: SyncErrorConnection,
     authScopes: { viewer: true },
     description: 'Errors matching the filter, newest first (by when they occurred).',
     args: { filter: t.arg({ type: SyncErrorFilterInput }), ...forwardArgs(t.arg) },
-    resolve: (_root, args, context) =>
-      listSyncErrors(context.em, toSyncErrorFilter(args.filter), args.first, args.after),
+    resolve: (_root, args, context) => {
+      const filter = toSyncErrorFilter(args.filter);
+      return reportingInputErrors(() => listSyncErrors(context.em, filter, { first: args.first, after: args.after }));
+    },
   }),
   syncError: t.field({
     type: SyncErrorRef,
@@ -112,6 +86,9 @@ builder.objectField(SyncJobRef, 'errors', (t) =>
     type: SyncErrorConnection,
     description: 'The errors this job opened, newest first.',
     args: forwardArgs(t.arg),
-    resolve: (job, args, context) => listSyncErrors(context.em, { jobId: job.id }, args.first, args.after),
+    resolve: (job, args, context) =>
+      reportingInputErrors(() =>
+        listSyncErrors(context.em, { jobId: job.id }, { first: args.first, after: args.after }),
+      ),
   }),
 );

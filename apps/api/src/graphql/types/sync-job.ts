@@ -1,9 +1,15 @@
-import { MappingNotFoundError, type SyncJob, SyncJobSchema, type SyncJobSnapshot } from '@tandem/sync-core';
+import {
+  listSyncJobs,
+  MappingNotFoundError,
+  type SyncJob,
+  SyncJobSchema,
+  type SyncJobSnapshot,
+} from '@tandem/sync-core';
 import { filter, pipe } from 'graphql-yoga';
 import { NotFoundError } from '../../errors/not-found.error.js';
 import { builder } from '../builder.js';
+import { reportingInputErrors } from '../core-input-errors.js';
 import { parseDatabaseId, parseId, parseOptionalId } from '../ids.js';
-import { listPage } from '../list-query.js';
 import { loadByIds } from '../loaders.js';
 import { countedConnection, forwardArgs } from './connection.js';
 import { SyncJobStatusEnum, SyncJobTriggerEnum } from './enums.js';
@@ -68,19 +74,9 @@ builder.queryFields((t) => ({
     args: { mappingId: t.arg.id(), statuses: t.arg({ type: [SyncJobStatusEnum] }), ...forwardArgs(t.arg) },
     resolve: (_root, args, context) => {
       const mappingId = parseOptionalId('TableMapping', args.mappingId?.toString());
-      return listPage<SyncJobShape>(context.em, {
-        list: 'jobs',
-        table: 'sync_job',
-        entity: SyncJobSchema,
-        columns: ['queued_at', 'id'],
-        key: (job) => [job.queuedAt, job.id],
-        where: (query) => {
-          if (mappingId != null) query.where('mapping_id', mappingId);
-          if (args.statuses && args.statuses.length > 0) query.whereIn('status', args.statuses);
-        },
-        first: args.first,
-        after: args.after,
-      });
+      return reportingInputErrors(() =>
+        listSyncJobs(context.em, { mappingId, statuses: args.statuses, first: args.first, after: args.after }),
+      );
     },
   }),
   syncJob: t.field({

@@ -1,7 +1,7 @@
-import { type SyncLogEntry, SyncLogEntrySchema } from '@tandem/sync-core';
+import { listJobSyncLog, listRecordSyncLog, type SyncLogEntry, SyncLogEntrySchema } from '@tandem/sync-core';
 import { builder } from '../builder.js';
+import { reportingInputErrors } from '../core-input-errors.js';
 import { parseDatabaseId, parseId } from '../ids.js';
-import { listPage } from '../list-query.js';
 import { countedConnection, forwardArgs } from './connection.js';
 import { CouplingRef } from './coupling.js';
 import { SideEnum, SyncLogActionEnum } from './enums.js';
@@ -74,17 +74,8 @@ builder.queryFields((t) => ({
     },
     resolve: (_root, args, context) => {
       const mappingId = parseId('TableMapping', String(args.mappingId));
-      const column = args.side === 'LOCAL' ? 'local_id' : 'integration_id';
-      return listPage<SyncLogEntry>(context.em, {
-        list: 'log',
-        table: 'sync_log_entry',
-        entity: SyncLogEntrySchema,
-        columns: ['id'],
-        key: (entry) => [entry.id],
-        where: (query) => query.where('mapping_id', mappingId).where(column, args.recordId),
-        first: args.first,
-        after: args.after,
-      });
+      const { side, recordId, first, after } = args;
+      return reportingInputErrors(() => listRecordSyncLog(context.em, { mappingId, side, recordId, first, after }));
     },
   }),
 }));
@@ -96,18 +87,8 @@ builder.objectField(SyncJobRef, 'log', (t) =>
       'What this job did, coupling by coupling, newest first; `actions` narrows it (e.g. [FAILED, CONFLICT]).',
     args: { actions: t.arg({ type: [SyncLogActionEnum] }), ...forwardArgs(t.arg) },
     resolve: (job, args, context) =>
-      listPage<SyncLogEntry>(context.em, {
-        list: 'job-log',
-        table: 'sync_log_entry',
-        entity: SyncLogEntrySchema,
-        columns: ['id'],
-        key: (entry) => [entry.id],
-        where: (query) => {
-          query.where('job_id', job.id);
-          if (args.actions && args.actions.length > 0) query.whereIn('action', args.actions);
-        },
-        first: args.first,
-        after: args.after,
-      }),
+      reportingInputErrors(() =>
+        listJobSyncLog(context.em, { jobId: job.id, actions: args.actions, first: args.first, after: args.after }),
+      ),
   }),
 );

@@ -1,16 +1,36 @@
-import type { Knex } from '@mikro-orm/knex';
 import { InvalidInputError } from '../errors/invalid-input.error.js';
 
 /**
- * Keyset pagination for every connection. A cursor is the sort key of its row plus the row id, so the
- * next page starts with an indexed `(key, id) < (?, ?)` seek: page 10,000 costs what page 1 costs (no
- * OFFSET). Cursors name their list, so one from another list is refused instead of misread.
+ * Keyset pagination for every list the API serves. A cursor is the sort key of its row plus the row id,
+ * so the next page starts with an indexed `(key, id) < (?, ?)` seek: page 10,000 costs what page 1 costs
+ * (no OFFSET). Cursors name their list, so one from another list is refused instead of misread.
  */
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
 export type CursorKey = readonly number[];
 
+/** Which page a caller asks for: its size (`first`) and the cursor it follows (`after`). */
+export interface PageRequest {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+/** One page of a list, and its total, counted only when asked for (the page itself never needs it). */
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+  totalCount: () => Promise<number>;
+}
+
+/** The page size asked for, 0–200 (default 50); anything else is an `InvalidInputError` on `first`. */
 export function pageSize(first: number | null | undefined): number {
   if (first == null) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
@@ -23,6 +43,7 @@ export function encodeCursor(list: string, key: CursorKey): string {
   return Buffer.from(JSON.stringify([list, ...key]), 'utf8').toString('base64url');
 }
 
+/** The sort key a cursor of `list` holds; anything else is an `InvalidInputError` on `after`. */
 export function decodeCursor(list: string, after: string | null | undefined, arity: number): CursorKey | null {
   if (after == null) return null;
   let parsed: unknown;
@@ -40,30 +61,6 @@ export function decodeCursor(list: string, after: string | null | undefined, ari
     throw new InvalidInputError('after', 'is not a cursor of this list');
   }
   return parsed.slice(1) as number[];
-}
-
-/** Newest first: `order by key desc, id desc`, starting after the cursor's row. Columns are trusted names. */
-export function seekDescending(query: Knex.QueryBuilder, columns: readonly string[], after: CursorKey | null): void {
-  if (after) {
-    // Row-value comparison (SQLite ≥ 3.15, PostgreSQL) lets the planner seek the composite index.
-    const list = columns.join(', ');
-    query.whereRaw(`(${list}) < (${columns.map(() => '?').join(', ')})`, [...after]);
-  }
-  for (const column of columns) query.orderBy(column, 'desc');
-}
-
-export interface PageInfoShape {
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-  startCursor: string | null;
-  endCursor: string | null;
-}
-
-/** What a connection resolver returns: the page, and the total, counted only when asked for. */
-export interface Page<T> {
-  edges: { cursor: string; node: T }[];
-  pageInfo: PageInfoShape;
-  totalCount: () => Promise<number>;
 }
 
 /**
