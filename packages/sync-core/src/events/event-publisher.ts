@@ -1,16 +1,14 @@
-import type { SyncCounters } from '../engine/sync-run.js';
-import type { SyncJobStatus } from '../entities/enums.js';
+import type { EntityRow } from '../db/entity-rows.js';
+import type { SyncJob } from '../entities/sync-job.entity.js';
 
-/** A job's state as subscribers see it: enough for a progress bar without another query. */
-export interface SyncJobSnapshot extends SyncCounters {
-  id: number;
-  mappingId: number;
-  status: SyncJobStatus;
-  queuedAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  message: string | null;
-}
+/** What a snapshot leaves out: how the job was asked for and who runs it (a subscriber loads them on demand). */
+export const SNAPSHOT_LEAVES_OUT = ['trigger', 'full', 'scope', 'requestedBy', 'cancelRequested', 'workerId'] as const;
+
+/**
+ * A job's state as subscribers see it: its row but the request details — status, times, counters and
+ * message, enough for a progress bar without another query. A new column of the job shows here too.
+ */
+export type SyncJobSnapshot = Omit<EntityRow<SyncJob>, (typeof SNAPSHOT_LEAVES_OUT)[number]>;
 
 /**
  * What sync-core announces. The API bridges these to its GraphQL pub/sub (in process, or Redis when

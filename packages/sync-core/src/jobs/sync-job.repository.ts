@@ -1,15 +1,20 @@
 import type { EntityManager } from '@mikro-orm/knex';
+import { entityRows, without } from '../db/entity-rows.js';
 import type { SyncCounters, SyncOutcome } from '../engine/sync-run.js';
 import type { SyncJobTrigger } from '../entities/enums.js';
 import { type SyncJob, SyncJobSchema } from '../entities/sync-job.entity.js';
 import { MappingNotFoundError } from '../errors/mapping-not-found.error.js';
-import type { SyncJobSnapshot } from '../events/event-publisher.js';
+import { SNAPSHOT_LEAVES_OUT, type SyncJobSnapshot } from '../events/event-publisher.js';
 
 /**
  * The `sync_job` rows as the job queue drives them: QUEUED → RUNNING → SUCCEEDED | PARTIAL | FAILED |
  * CANCELLED. Every transition is a conditional write on the current status, so two processes acting on one
  * job at once cannot both succeed, and a late writer never overwrites a state someone else settled.
  */
+
+/** The job's table and row mapper, from its entity; a snapshot is its row but the request details. */
+const JOBS = entityRows(SyncJobSchema);
+const SNAPSHOT = without(JOBS.properties, SNAPSHOT_LEAVES_OUT);
 
 export const INTERRUPTED_MESSAGE =
   'interrupted: the process stopped while the job ran; the next run resumes from the last checkpoint';
@@ -209,13 +214,8 @@ export async function cancelSyncJob(em: EntityManager, jobId: number, now = Date
 
 /** Reads the flag straight from the row (not the identity map): another process may have set it. */
 export async function isSyncJobCancelRequested(em: EntityManager, jobId: number): Promise<boolean> {
-  const rows = await em.execute<Array<{ cancel_requested: unknown }>>(
-    'select cancel_requested from sync_job where id = ?',
-    [jobId],
-  );
-  const value = rows[0]?.cancel_requested;
-  // SQLite stores booleans as 0/1, PostgreSQL returns true/false.
-  return value === true || value === 1 || value === '1';
+  const [row] = await em.execute<Array<Record<string, unknown>>>(`select * from ${JOBS.table} where id = ?`, [jobId]);
+  return row ? JOBS.fromRow(row).cancelRequested : false;
 }
 
 /**
@@ -245,25 +245,9 @@ export async function loadSyncJob(em: EntityManager, jobId: number): Promise<Syn
   return em.findOne(SyncJobSchema, { id: jobId }, { refresh: true });
 }
 
+/** The job as subscribers see it (events' `SyncJobSnapshot`): every column but the request details. */
 export function toSyncJobSnapshot(job: SyncJob): SyncJobSnapshot {
-  return {
-    id: job.id,
-    mappingId: job.mappingId,
-    status: job.status,
-    queuedAt: job.queuedAt,
-    startedAt: job.startedAt ?? null,
-    finishedAt: job.finishedAt ?? null,
-    inserted: job.inserted,
-    modified: job.modified,
-    deleted: job.deleted,
-    unchanged: job.unchanged,
-    skipped: job.skipped,
-    failed: job.failed,
-    coupled: job.coupled,
-    uncoupled: job.uncoupled,
-    processed: job.processed,
-    message: job.message ?? null,
-  };
+  return Object.fromEntries(SNAPSHOT.map((property) => [property, job[property] ?? null])) as SyncJobSnapshot;
 }
 
 export function parseScope(scope: string | null | undefined): number[] | null {
