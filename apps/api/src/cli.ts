@@ -2,19 +2,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  createStore,
-  describeError,
-  FINISHED_JOB_STATUSES,
-  type SyncJobSnapshot,
-  TandemError,
-} from '@tandem/sync-core';
+import { createStore, describeError, TandemError } from '@tandem/sync-core';
 import { ensureAdminKey } from './auth/api-keys.js';
 import { checkConfigCommand } from './commands/check-config.command.js';
 import { errorsCommand } from './commands/errors.command.js';
+import { describeJob, isFinishedJob } from './commands/job-lines.js';
 import { keysCommand } from './commands/keys.command.js';
 import { TerminalProgress } from './commands/terminal-progress.js';
 import { UsageError } from './commands/usage.error.js';
+import { waitForJob } from './commands/wait-for-job.js';
 import type { TandemConfig } from './config/config.schema.js';
 import { loadConfig, parseConfig } from './config/load-config.js';
 import { DemoActivitySimulator } from './demo/activity-simulator.js';
@@ -112,7 +108,7 @@ async function start(config: TandemConfig, demo: boolean): Promise<number> {
   const simulator = demo ? new DemoActivitySimulator(process.env.TANDEM_DATA_DIR ?? './data') : null;
   simulator?.start();
   runtime.events.subscribe((event) => {
-    if (event.type === 'syncJobChanged' && isFinal(event.job)) console.log(describeJob(event.job));
+    if (event.type === 'syncJobChanged' && isFinishedJob(event.job)) console.log(describeJob(event.job));
   });
   // The first start (or one after every admin key was revoked) creates an admin key; it is shown this once.
   const adminKey = await ensureAdminKey(runtime.store.em());
@@ -160,34 +156,15 @@ async function syncRun(config: TandemConfig, mappingName: string, full: boolean)
     const { TableMappingSchema } = await import('@tandem/sync-core');
     const stored = await runtime.store.em().findOneOrFail(TableMappingSchema, { name: mappingName });
     const progress = process.stdout.isTTY ? new TerminalProgress(mappingName) : null;
-    const finished = new Promise<SyncJobSnapshot>((resolve) => {
-      runtime.events.subscribe((event) => {
-        if (event.type !== 'syncJobChanged' || event.job.mappingId !== stored.id) return;
-        progress?.update(event.job);
-        if (isFinal(event.job)) resolve(event.job);
-      });
-    });
-    await runtime.queue.enqueue(stored.id, { trigger: 'MANUAL', full, requestedBy: 'cli' });
-    const job = await finished;
+    const { jobId } = await runtime.queue.enqueue(stored.id, { trigger: 'MANUAL', full, requestedBy: 'cli' });
+    // This process or another one (a running `tandem start`) may run it: wait for its row to say it ended.
+    const job = await waitForJob(runtime.store, runtime.events, jobId, (update) => progress?.update(update));
     progress?.done();
     console.log(describeJob(job));
     return job.status === 'FAILED' ? 1 : 0;
   } finally {
     await runtime.close();
   }
-}
-
-function isFinal(job: SyncJobSnapshot): boolean {
-  return (FINISHED_JOB_STATUSES as readonly string[]).includes(job.status);
-}
-
-function describeJob(job: SyncJobSnapshot): string {
-  const counters = (
-    ['inserted', 'modified', 'deleted', 'unchanged', 'skipped', 'failed', 'coupled', 'uncoupled'] as const
-  )
-    .map((name) => `${name}=${job[name]}`)
-    .join(' ');
-  return `job ${job.id} mapping ${job.mappingId} ${job.status} ${counters}${job.message ? ` — ${job.message}` : ''}`;
 }
 
 main(process.argv.slice(2)).then(

@@ -7,8 +7,9 @@ import { MikroORM as PostgreSqlOrm } from '@mikro-orm/postgresql';
 import { ALL_ENTITIES } from '../entities/index.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { parseDatabaseUrl, type StoreDialect } from './database-url.js';
+import { sqlitePool } from './sqlite-connection.js';
 import { type StoreSqlAccess, storeSqlAccess } from './store-sql.js';
-import { WRITER_AUTOCHECKPOINT_PAGES, walCheckpointer } from './wal-checkpointer.js';
+import { walCheckpointer } from './wal-checkpointer.js';
 
 export type { StoreDialect } from './database-url.js';
 
@@ -46,21 +47,10 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
   let checkpointed: string | null = null;
   if (parsed.dialect === 'sqlite') {
     if (parsed.path !== ':memory:') mkdirSync(dirname(parsed.path), { recursive: true });
-    orm = (await LibSqlOrm.init({ ...common, dbName: parsed.path })) as unknown as MikroORM;
-    // WAL lets readers go on while a job writes; the busy timeout turns a short lock wait into a wait,
-    // never into "database is locked" for the user.
-    const connection = orm.em.getConnection();
-    if (parsed.path !== ':memory:') await connection.execute('pragma journal_mode = WAL');
-    await connection.execute('pragma busy_timeout = 10000');
-    await connection.execute('pragma synchronous = NORMAL');
-    // An 8 MB page cache: 32 MB measured no faster on a job over a million couplings, and only grew the
-    // process; pages that fall out are re-read from the OS cache (docs/BENCHMARKS.md, "Page cache sizes").
-    await connection.execute('pragma cache_size = -8192');
-    // Checkpoints run on a background thread (wal-checkpointer.ts), not inside a job's commits.
-    if (parsed.path !== ':memory:') {
-      await connection.execute(`pragma wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
-      checkpointed = parsed.path;
-    }
+    // Every connection of the pool is set up alike (WAL, busy timeout, immediate transactions…), also
+    // the ones the driver opens later: see sqlite-connection.ts.
+    orm = (await LibSqlOrm.init({ ...common, dbName: parsed.path, pool: sqlitePool })) as unknown as MikroORM;
+    if (parsed.path !== ':memory:') checkpointed = parsed.path;
   } else {
     orm = (await PostgreSqlOrm.init({
       ...common,

@@ -68,9 +68,13 @@ function newWorker(data: JobThreadData): Worker {
   return new Worker(new URL('./run-from-source.mjs', import.meta.url), { workerData: data, argv: [file] });
 }
 
+/** How long a closing thread may take to close its connections before it is terminated. */
+const STOP_TIMEOUT_MS = 5_000;
+
 /** One worker thread and the job it runs, if any. */
 class JobThread {
   alive = true;
+  private exited = false;
   private current: {
     run: SyncRun;
     resolve: (outcome: SyncOutcome) => void;
@@ -83,7 +87,10 @@ class JobThread {
   ) {
     worker.on('message', (message: FromJobThread) => this.receive(message));
     worker.on('error', (error) => this.lost(`the job thread failed: ${error.message}`));
-    worker.on('exit', (code) => this.lost(`the job thread stopped (exit code ${code})`));
+    worker.on('exit', (code) => {
+      this.exited = true;
+      this.lost(`the job thread stopped (exit code ${code})`);
+    });
     worker.unref();
   }
 
@@ -125,13 +132,19 @@ class JobThread {
     });
   }
 
+  /**
+   * Asks the thread to close its store and connections and waits until it has exited: a process that
+   * exits while a thread still holds open database handles can crash in the driver's native teardown.
+   * A thread that does not finish in time is terminated.
+   */
   async stop(): Promise<void> {
-    if (!this.alive) return;
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.alive = false;
     this.send({ type: 'close' });
-    // A thread that does not close by itself in time is ended.
-    const timer = setTimeout(() => void this.worker.terminate(), 5_000);
-    timer.unref();
+    const timer = setTimeout(() => void this.worker.terminate(), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
   }
 
   private receive(message: FromJobThread): void {
