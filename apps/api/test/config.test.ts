@@ -123,6 +123,24 @@ describe('config validation', () => {
     expect(errorOf(() => parseConfig(clone(), { PORT: 'x' })).path).toBe('PORT');
   });
 
+  it('takes a Redis queue from the file or TANDEM_REDIS_URL, and names a bad URL or prefix by its path', () => {
+    expect(parseConfig(clone(), {}).queue).toBeUndefined();
+    const inFile = { ...clone(), queue: { redis: 'redis://127.0.0.1:6379' } };
+    expect(parseConfig(inFile, {}).queue).toEqual({ redis: 'redis://127.0.0.1:6379', prefix: 'tandem' });
+    const fromEnv = parseConfig(
+      { ...clone(), queue: { redis: 'redis://a:6379', prefix: 'eu' } },
+      {
+        TANDEM_REDIS_URL: 'redis://b:6379/2',
+      },
+    );
+    expect(fromEnv.queue).toEqual({ redis: 'redis://b:6379/2', prefix: 'eu' });
+    expect(errorOf(() => parseConfig({ ...clone(), queue: { redis: 'localhost:6379' } }, {})).path).toBe('queue.redis');
+    expect(errorOf(() => parseConfig({ ...clone(), queue: { redis: 'redis://x', prefix: 'a b' } }, {})).path).toBe(
+      'queue.prefix',
+    );
+    expect(errorOf(() => parseConfig(clone(), { TANDEM_REDIS_URL: 'http://x' })).path).toBe('TANDEM_REDIS_URL');
+  });
+
   it('names a duplicate mapping name, an unreadable file and a file that is not YAML', () => {
     const config = clone();
     config.mappings.push(structuredClone(config.mappings[0]));

@@ -81,6 +81,17 @@ export const configSchema = z.strictObject({
     .strictObject({ port: z.number().int().min(0).max(65535).default(4000), host: z.string().default('0.0.0.0') })
     .default({ port: 4000, host: '0.0.0.0' }),
   retention: z.strictObject({ days: z.number().int().min(1).default(30) }).default({ days: 30 }),
+  // BullMQ on Redis for jobs, and Redis for subscription events across processes (docs/OPERATIONS.md).
+  // Absent: the in-process queue, as on one machine. `prefix` names the deployment in Redis keys.
+  queue: z
+    .strictObject({
+      redis: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+      prefix: z
+        .string()
+        .regex(/^[A-Za-z][\w-]*$/, 'letters, digits, - and _')
+        .default('tandem'),
+    })
+    .optional(),
   // Per API key (docs/SECURITY.md): requests per minute (HTTP 429 above) and subscriptions open at once.
   limits: z
     .strictObject({

@@ -49,6 +49,12 @@ function applyEnvOverrides(config: TandemConfig, env: NodeJS.ProcessEnv): Tandem
     config.server.port = parsed;
   }
   if (env.TANDEM_DATABASE_URL) config.database.url = env.TANDEM_DATABASE_URL;
+  if (env.TANDEM_REDIS_URL) {
+    if (!/^rediss?:\/\//.test(env.TANDEM_REDIS_URL)) {
+      throw new InvalidConfigError('TANDEM_REDIS_URL', 'must be a redis:// or rediss:// URL');
+    }
+    config.queue = { prefix: 'tandem', ...config.queue, redis: env.TANDEM_REDIS_URL };
+  }
   return config;
 }
 
