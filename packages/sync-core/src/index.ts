@@ -17,6 +17,7 @@ export * from './entities/index.js';
 export * from './errors/index.js';
 export * from './events/event-publisher.js';
 export * from './jobs/index.js';
+export * from './logging/logger.js';
 export * from './mappings/index.js';
 export * from './paging/keyset-page.js';
 export * from './queries/index.js';

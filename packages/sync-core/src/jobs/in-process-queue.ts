@@ -2,8 +2,8 @@ import type { Store } from '../db/orm.js';
 import { runSync } from '../engine/run-sync.js';
 import type { SyncContext } from '../engine/sync-context.js';
 import type { SyncJob } from '../entities/sync-job.entity.js';
-import { describeError } from '../errors/redact-sql.js';
 import type { EventPublisher, SyncJobSnapshot } from '../events/event-publisher.js';
+import { consoleLogger, type Logger } from '../logging/logger.js';
 import type { CancelResult, EnqueueResult, JobQueue, RunJob } from './job-queue.js';
 import { type JobRunnerDeps, newRunningJob, type RunningJob, runClaimedJob } from './job-runner.js';
 import { acquireMappingLease, DEFAULT_LEASE_TTL_MS, releaseMappingLease } from './mapping-lease.js';
@@ -39,7 +39,12 @@ export interface InProcessQueueOptions {
   schedules?: boolean;
   /** How often schedules are re-read from the mappings; default 60 s. */
   scheduleRefreshMs?: number;
-  /** Where failures of the queue itself go (a lost database connection during a poll…); default console.error. */
+  /**
+   * Where the queue, its scheduler and its jobs log (a job's lines carry its id and mapping); default: failures
+   * to stderr, nothing else.
+   */
+  logger?: Logger;
+  /** Where failures of the queue itself go (a lost database connection during a poll…); default the logger's `error`. */
   onError?: (error: unknown) => void;
 }
 
@@ -67,6 +72,7 @@ export class InProcessQueue implements JobQueue {
   private readonly closeTimeoutMs: number;
   private readonly scheduler: MappingScheduler | null;
   private readonly reportError: (error: unknown) => void;
+  private readonly logger: Logger;
 
   private readonly runnerDeps: JobRunnerDeps;
 
@@ -88,7 +94,8 @@ export class InProcessQueue implements JobQueue {
     this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.progressIntervalMs = options.progressIntervalMs ?? 250;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 30_000;
-    this.reportError = options.onError ?? ((error) => console.error('[tandem jobs]', describeError(error)));
+    this.logger = options.logger ?? consoleLogger('tandem jobs');
+    this.reportError = options.onError ?? ((error) => this.logger.error('job queue failure', { err: error }));
     this.runnerDeps = {
       store: this.store,
       workerId: this.workerId,
@@ -97,6 +104,7 @@ export class InProcessQueue implements JobQueue {
       progressIntervalMs: this.progressIntervalMs,
       publish: (job) => this.publish(job),
       reportError: this.reportError,
+      logger: this.logger,
     };
     this.scheduler =
       options.schedules === false
@@ -107,7 +115,8 @@ export class InProcessQueue implements JobQueue {
               await this.enqueueJob({ mappingId, trigger: 'SCHEDULE', notQueuedSince });
             },
             refreshMs: options.scheduleRefreshMs,
-            onError: this.reportError,
+            logger: this.logger,
+            onError: options.onError,
           });
   }
 
@@ -190,7 +199,10 @@ export class InProcessQueue implements JobQueue {
   /** Fails the RUNNING jobs whose worker is gone (its lease ran out) and announces them. */
   private async recover(restartedWorkerId?: string): Promise<void> {
     const ids = await recoverInterruptedJobs(this.store.em(), { restartedWorkerId });
-    for (const jobId of ids) await this.publishStored(jobId);
+    for (const jobId of ids) {
+      this.logger.warn('job interrupted: its process stopped while it ran', { jobId });
+      await this.publishStored(jobId);
+    }
   }
 
   /** Starts whatever fits now; never runs two fills at once, so the slot count and leases stay consistent. */

@@ -3,6 +3,8 @@ import { emptyCounters, type SyncCounters, type SyncOutcome, type SyncRun } from
 import type { SyncJob } from '../entities/sync-job.entity.js';
 import { redactSql } from '../errors/redact-sql.js';
 import type { SyncJobSnapshot } from '../events/event-publisher.js';
+import { type Logger, reportingLogger } from '../logging/logger.js';
+import { jobLogger, logJobEnd, logJobProgress } from './job-logger.js';
 import type { RunJob } from './job-queue.js';
 import { releaseMappingLease, renewMappingLease } from './mapping-lease.js';
 import { ProgressThrottle } from './progress-throttle.js';
@@ -26,6 +28,11 @@ export interface JobRunnerDeps {
   /** Announces a job's state (status changes at once, progress throttled). */
   publish(job: SyncJobSnapshot): void;
   reportError(error: unknown): void;
+  /**
+   * Where the job's lines go, each with its job id and mapping (a child per job). Without one, a job's
+   * failures go to `reportError` as before and nothing else is logged.
+   */
+  logger?: Logger;
 }
 
 /**
@@ -55,21 +62,26 @@ export function newRunningJob(job: SyncJob): RunningJob {
 export async function runClaimedJob(deps: JobRunnerDeps, job: SyncJob, active: RunningJob): Promise<void> {
   const { store, workerId, leaseTtlMs } = deps;
   const { mappingId } = job;
+  const log = await jobLogger(deps.logger ?? reportingLogger(deps.reportError), store, job);
+  const startedAt = job.startedAt ?? Date.now();
+  log.info('job started', { trigger: job.trigger, full: job.full });
+  const logError = (message: string) => (error: unknown) => log.error(message, { err: error });
   const heartbeat = setInterval(() => {
     if (active.abandoned) return;
     renewMappingLease(store.em(), { mappingId, owner: workerId, ttlMs: leaseTtlMs })
       .then((renewed) => {
         if (!renewed) active.leaseLost = true;
       })
-      .catch(deps.reportError);
+      .catch(logError('could not renew the mapping lease'));
   }, leaseTtlMs / 3);
   const progress = new ProgressThrottle<SyncCounters>(
     deps.progressIntervalMs,
     async (counters) => {
       await recordSyncJobProgress(store.em(), job.id, workerId, counters);
       deps.publish(active.snapshot);
+      logJobProgress(log, counters);
     },
-    deps.reportError,
+    logError('could not store the job progress'),
   );
   let latest = emptyCounters();
   const run: SyncRun = {
@@ -97,7 +109,10 @@ export async function runClaimedJob(deps: JobRunnerDeps, job: SyncJob, active: R
     clearInterval(heartbeat);
     await progress.stop();
   }
-  if (active.abandoned) return;
+  if (active.abandoned) {
+    log.warn('job abandoned at close: its lease runs out and it is marked interrupted');
+    return;
+  }
 
   const finishedAt = Date.now();
   const recorded = await finishSyncJob(store.em(), { jobId: job.id, workerId, outcome, now: finishedAt });
@@ -110,6 +125,7 @@ export async function runClaimedJob(deps: JobRunnerDeps, job: SyncJob, active: R
       finishedAt,
     };
     deps.publish(active.snapshot);
+    logJobEnd(log, outcome, startedAt, finishedAt);
   }
   // Released only after the final status is stored: until then the job still counts as running.
   await releaseMappingLease(store.em(), mappingId, workerId);

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Store } from '../db/orm.js';
 import { TableMappingSchema } from '../entities/table-mapping.entity.js';
-import { describeError } from '../errors/redact-sql.js';
+import { consoleLogger, type Logger } from '../logging/logger.js';
 
 /**
  * Per-mapping timers that ask for SCHEDULE runs. `table_mapping` is the source of truth: `syncSchedules()`
@@ -21,6 +21,9 @@ export interface SchedulerOptions {
   enqueueScheduled: (mappingId: number, notQueuedSince: number) => Promise<void>;
   /** How often the mappings are re-read; default 60 s. */
   refreshMs?: number;
+  /** Where a failed tick or refresh is logged; default stderr. */
+  logger?: Logger;
+  /** Takes failures instead of the logger (a caller that routes every failure to one place). */
   onError?: (error: unknown) => void;
 }
 
@@ -122,6 +125,7 @@ export class MappingScheduler {
   }
 
   private readonly reportError = (error: unknown): void => {
-    (this.options.onError ?? ((e: unknown) => console.error(describeError(e))))(error);
+    if (this.options.onError) this.options.onError(error);
+    else (this.options.logger ?? consoleLogger()).error('schedule failed', { err: error });
   };
 }
