@@ -34,11 +34,18 @@ export interface SyncErrorSummary {
   byMapping: Array<{ mappingId: number; count: number }>;
 }
 
-/** Counts by kind and by mapping (DESIGN.md `syncErrorSummary`); a filter without statuses counts OPEN errors. */
-export async function summarizeSyncErrors(
-  store: StoreSqlAccess,
-  filter: SyncErrorFilter = {},
-): Promise<SyncErrorSummary> {
+/** How many errors of one kind one mapping has. */
+export interface SyncErrorCount {
+  mappingId: number;
+  kind: SyncErrorKind;
+  count: number;
+}
+
+/**
+ * Errors matching a filter counted per mapping and kind, in one grouped query on the status index; a
+ * filter without statuses counts OPEN errors. The summary below folds these rows, `/metrics` exports them.
+ */
+export async function countSyncErrors(store: StoreSqlAccess, filter: SyncErrorFilter = {}): Promise<SyncErrorCount[]> {
   const condition = syncErrorFilterCondition({
     ...filter,
     statuses: filter.statuses?.length ? filter.statuses : ['OPEN'],
@@ -48,21 +55,28 @@ export async function summarizeSyncErrors(
       `select mapping_id, kind, count(*) as n from sync_error where ${condition.sql} group by mapping_id, kind`,
       condition.params,
     );
-    const byKind = new Map<SyncErrorKind, number>();
-    const byMapping = new Map<number, number>();
-    let total = 0;
-    for (const row of rows) {
-      const count = toNumber(row.n);
-      total += count;
-      byKind.set(row.kind, (byKind.get(row.kind) ?? 0) + count);
-      byMapping.set(toNumber(row.mapping_id), (byMapping.get(toNumber(row.mapping_id)) ?? 0) + count);
-    }
-    return {
-      total,
-      byKind: [...byKind].map(([kind, count]) => ({ kind, count })),
-      byMapping: [...byMapping].map(([mappingId, count]) => ({ mappingId, count })),
-    };
+    return rows.map((row) => ({ mappingId: toNumber(row.mapping_id), kind: row.kind, count: toNumber(row.n) }));
   });
+}
+
+/** Counts by kind and by mapping (DESIGN.md `syncErrorSummary`); a filter without statuses counts OPEN errors. */
+export async function summarizeSyncErrors(
+  store: StoreSqlAccess,
+  filter: SyncErrorFilter = {},
+): Promise<SyncErrorSummary> {
+  const byKind = new Map<SyncErrorKind, number>();
+  const byMapping = new Map<number, number>();
+  let total = 0;
+  for (const { mappingId, kind, count } of await countSyncErrors(store, filter)) {
+    total += count;
+    byKind.set(kind, (byKind.get(kind) ?? 0) + count);
+    byMapping.set(mappingId, (byMapping.get(mappingId) ?? 0) + count);
+  }
+  return {
+    total,
+    byKind: [...byKind].map(([kind, count]) => ({ kind, count })),
+    byMapping: [...byMapping].map(([mappingId, count]) => ({ mappingId, count })),
+  };
 }
 
 export interface SyncErrorGroup {

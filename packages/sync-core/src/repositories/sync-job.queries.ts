@@ -87,3 +87,25 @@ export async function jobOutcomesOverTime(store: StoreSqlAccess, query: JobOutco
   }
   return [...buckets.values()];
 }
+
+/** How many jobs of a mapping wait (QUEUED) or run (RUNNING) right now. */
+export interface UnfinishedJobCount {
+  mappingId: number;
+  status: Extract<SyncJobStatus, 'QUEUED' | 'RUNNING'>;
+  count: number;
+}
+
+/**
+ * Waiting and running jobs per mapping, from the `sync_job` rows every queue driver keeps (so every
+ * process reads the same numbers): one GROUP BY on the status index, which holds few such rows — at most
+ * one running and one waiting job per mapping.
+ */
+export async function countUnfinishedJobs(store: StoreSqlAccess): Promise<UnfinishedJobCount[]> {
+  const rows = await store.session((sql) =>
+    sql.query<{ mapping_id: unknown; status: UnfinishedJobCount['status']; n: unknown }>(
+      "select mapping_id, status, count(*) as n from sync_job where status in ('QUEUED', 'RUNNING') group by mapping_id, status",
+      [],
+    ),
+  );
+  return rows.map((row) => ({ mappingId: toNumber(row.mapping_id), status: row.status, count: toNumber(row.n) }));
+}
