@@ -42,6 +42,15 @@ function slackMs(intervalMs: number): number {
   return Math.min(1000, intervalMs * 0.1);
 }
 
+/**
+ * A schedule tick's `notQueuedSince`: the run is due unless a job of the mapping was queued within the last
+ * interval, less the slack. Every driver's ticks use it, so several processes never multiply the runs.
+ */
+export function scheduleDueSince(seconds: number, now = Date.now()): number {
+  const intervalMs = seconds * 1000;
+  return now - intervalMs + slackMs(intervalMs);
+}
+
 export class MappingScheduler {
   private readonly timers = new Map<number, { seconds: number; timer: NodeJS.Timeout | null }>();
   private refreshTimer: NodeJS.Timeout | null = null;
@@ -120,8 +129,7 @@ export class MappingScheduler {
       this.setSchedule(mappingId, mapping?.enabled ? mapping.scheduleSeconds : 0);
       return;
     }
-    const intervalMs = seconds * 1000;
-    await this.options.enqueueScheduled(mappingId, Date.now() - intervalMs + slackMs(intervalMs));
+    await this.options.enqueueScheduled(mappingId, scheduleDueSince(seconds));
   }
 
   private readonly reportError = (error: unknown): void => {

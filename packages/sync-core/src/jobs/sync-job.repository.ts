@@ -141,6 +141,23 @@ export async function findStartableJobs(
 }
 
 /**
+ * QUEUED jobs oldest first, of one mapping when given, whatever their lease: what a queue driver that hands
+ * jobs out through another system (BullMQ) must have handed out.
+ */
+export async function findQueuedJobs(
+  em: EntityManager,
+  options: { mappingId?: number; limit: number },
+): Promise<Array<{ jobId: number; mappingId: number }>> {
+  const where = options.mappingId === undefined ? {} : { mappingId: options.mappingId };
+  const jobs = await em.find(
+    SyncJobSchema,
+    { status: 'QUEUED', ...where },
+    { fields: ['id', 'mappingId'], orderBy: { queuedAt: 'asc', id: 'asc' }, limit: options.limit },
+  );
+  return jobs.map((job) => ({ jobId: job.id, mappingId: job.mappingId }));
+}
+
+/**
  * QUEUED → RUNNING, only while `workerId` holds the mapping's live lease: the lease check and the status
  * change are one statement. Returns the running job, or null when someone else claimed or cancelled it.
  */
