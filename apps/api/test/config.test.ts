@@ -141,6 +141,26 @@ describe('config validation', () => {
     expect(errorOf(() => parseConfig(clone(), { TANDEM_REDIS_URL: 'http://x' })).path).toBe('TANDEM_REDIS_URL');
   });
 
+  it('takes metrics.token and logging.level (TANDEM_LOG_LEVEL overrides), and names a short token or a bad level', () => {
+    const defaults = parseConfig(clone(), {});
+    expect(defaults.metrics).toBeUndefined();
+    expect(defaults.logging).toEqual({ level: 'info' });
+    const set = parseConfig({ ...clone(), metrics: { token: 'a'.repeat(32) }, logging: { level: 'debug' } }, {});
+    expect(set.metrics).toEqual({ token: 'a'.repeat(32) });
+    expect(set.logging.level).toBe('debug');
+    expect(parseConfig({ ...clone(), logging: { level: 'debug' } }, { TANDEM_LOG_LEVEL: 'warn' }).logging.level).toBe(
+      'warn',
+    );
+    // An unset variable substituted as '' must not open /metrics to an empty bearer.
+    expect(errorOf(() => parseConfig({ ...clone(), metrics: { token: '' } }, {})).path).toBe('metrics.token');
+    expect(errorOf(() => parseConfig({ ...clone(), metrics: { tokn: 'a'.repeat(32) } }, {})).path).toBe(
+      'metrics.tokn',
+    );
+    expect(errorOf(() => parseConfig({ ...clone(), logging: { level: 'loud' } }, {})).path).toBe('logging.level');
+    expect(errorOf(() => parseConfig({ ...clone(), logging: { format: 'json' } }, {})).path).toBe('logging.format');
+    expect(errorOf(() => parseConfig(clone(), { TANDEM_LOG_LEVEL: 'verbose' })).path).toBe('TANDEM_LOG_LEVEL');
+  });
+
   it('names a duplicate mapping name, an unreadable file and a file that is not YAML', () => {
     const config = clone();
     config.mappings.push(structuredClone(config.mappings[0]));

@@ -8,6 +8,7 @@ import {
 } from '@tandem/sync-core';
 import { z } from 'zod';
 import { DEFAULT_KEY_LIMITS } from '../limits.js';
+import { LOG_LEVELS } from '../observability/log-levels.js';
 
 /**
  * The shape of `tandem.config.yaml` (DESIGN.md "Configuration file"). Objects are strict: an unknown key
@@ -99,6 +100,13 @@ export const configSchema = z.strictObject({
       subscriptionsPerKey: z.number().int().min(1).default(DEFAULT_KEY_LIMITS.subscriptionsPerKey),
     })
     .default(DEFAULT_KEY_LIMITS),
+  // `/metrics` answers this token (`Authorization: Bearer …`) or an ADMIN key. Long enough not to be guessed;
+  // an empty `${TANDEM_METRICS_TOKEN}` is refused here rather than opening the endpoint to an empty bearer.
+  metrics: z
+    .strictObject({ token: z.string().min(16, 'must be at least 16 characters (a random secret)').optional() })
+    .optional(),
+  // The server's log: JSON lines (pretty in a terminal) from this level up; TANDEM_LOG_LEVEL overrides.
+  logging: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).default({ level: 'info' }),
   connectors: z.record(z.string().regex(/^[A-Za-z][\w-]*$/, 'connector names are letters, digits, - and _'), connector),
   mappings: z.array(mapping).default([]),
 });

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { InvalidConfigError, InvalidInputError, parseDatabaseUrl, validateMappingInput } from '@tandem/sync-core';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { isLogLevel, LOG_LEVELS } from '../observability/log-levels.js';
 import { configSchema, type TandemConfig } from './config.schema.js';
 
 /**
@@ -49,6 +50,12 @@ function applyEnvOverrides(config: TandemConfig, env: NodeJS.ProcessEnv): Tandem
     config.server.port = parsed;
   }
   if (env.TANDEM_DATABASE_URL) config.database.url = env.TANDEM_DATABASE_URL;
+  if (env.TANDEM_LOG_LEVEL) {
+    if (!isLogLevel(env.TANDEM_LOG_LEVEL)) {
+      throw new InvalidConfigError('TANDEM_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+    }
+    config.logging.level = env.TANDEM_LOG_LEVEL;
+  }
   if (env.TANDEM_REDIS_URL) {
     if (!/^rediss?:\/\//.test(env.TANDEM_REDIS_URL)) {
       throw new InvalidConfigError('TANDEM_REDIS_URL', 'must be a redis:// or rediss:// URL');

@@ -6,6 +6,7 @@ import {
   InProcessEventBus,
   InProcessQueue,
   JobThreadPool,
+  type Logger,
   RetentionSchedule,
   type Store,
   saveTableMapping,
@@ -34,7 +35,13 @@ export interface TandemRuntime {
  */
 export async function startRuntime(
   config: TandemConfig,
-  options: { runJobs?: boolean; schedules?: boolean; jobThreads?: boolean } = {},
+  options: {
+    runJobs?: boolean;
+    schedules?: boolean;
+    jobThreads?: boolean;
+    /** Where the queue, its jobs and the retention policy log; default sync-core's (errors to stderr). */
+    logger?: Logger;
+  } = {},
 ): Promise<TandemRuntime> {
   const { connectors, problems } = await openConnectors(config.connectors, { verify: options.runJobs ?? true });
   if (problems.length > 0) {
@@ -65,9 +72,15 @@ export async function startRuntime(
     context: { store, connectors, events, workerId },
     runJob: threads?.runJob,
     schedules: options.schedules ?? true,
+    logger: options.logger,
   });
   // The retention policy runs where the schedules run: in the process that works jobs.
-  const retention = new RetentionSchedule(store, config.retention.days);
+  const log = options.logger;
+  const retention = new RetentionSchedule(
+    store,
+    config.retention.days,
+    log ? { onError: (error) => log.error('retention failed', { err: error }) } : {},
+  );
   if ((options.runJobs ?? true) && (options.schedules ?? true)) retention.start();
   if (options.runJobs ?? true) await queue.start();
   return {
