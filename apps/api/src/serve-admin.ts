@@ -20,7 +20,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Paths the API answers itself; everything else under GET/HEAD may be the console. */
-const API_PATHS = new Set(['/graphql', '/healthz', '/readyz']);
+const API_PATHS = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -41,7 +41,7 @@ export function createAdminHandler(
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const pathname = decodePath(req.url ?? '/');
     if (pathname === null) return false;
-    if (API_PATHS.has(pathname) || pathname.startsWith('/graphql/')) return false;
+    if (API_PATHS.has(pathname) || pathname.startsWith('/graphql/') || pathname.startsWith('/metrics/')) return false;
 
     const candidate = normalize(join(root, pathname));
     // Never outside the build folder, whatever `..` or encoded separators the path holds.

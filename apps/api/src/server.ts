@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import { bearerToken, type Caller } from './auth/api-keys.js';
 import type { ApiServices } from './context.js';
 import { LIMITS } from './limits.js';
+import { METRICS_PATH } from './observability/metrics-endpoint.js';
 import { createAdminHandler } from './serve-admin.js';
 import { type ApiYoga, GRAPHQL_PATH } from './yoga.js';
 
@@ -24,7 +25,7 @@ interface Enveloped {
 }
 
 /** The paths yoga answers (its gate refuses any other with 404, this only keeps them off the console). */
-const API_PATHS = new Set([GRAPHQL_PATH, '/healthz', '/readyz']);
+const API_PATHS = new Set([GRAPHQL_PATH, '/healthz', '/readyz', METRICS_PATH]);
 
 /** graphql-ws sends its key in `connection_init`: `{ authorization: "Bearer …" }` (the bare key works too). */
 function tokenFromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): string | null {
@@ -42,7 +43,7 @@ function rawPath(req: IncomingMessage): string {
 
 /**
  * One port for everything: yoga on node's http server answers `/graphql` (GET, POST, SSE subscriptions),
- * `/healthz` and `/readyz`; graphql-ws runs on the same port and exact path for WebSocket subscriptions;
+ * `/healthz`, `/readyz` and `/metrics`; graphql-ws runs on the same port and exact path for WebSocket subscriptions;
  * the console's files are served from `/`; any other path is a 404.
  *
  * A WebSocket is a long-lived caller, so its key is checked more than once: at the handshake (no valid

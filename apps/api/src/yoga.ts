@@ -1,5 +1,4 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { redactSql } from '@tandem/sync-core';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { type ApiAccess, createApiAccess } from './auth/api-access.js';
@@ -18,6 +17,11 @@ import {
   operationGuard,
   withoutSuggestionsError,
 } from './limits.js';
+import { yogaLogger } from './observability/log-adapters.js';
+import { isLogLevel, type LogLevel } from './observability/log-levels.js';
+import { createServerLogger, type ServerLogger } from './observability/logger.js';
+import type { ApiMetrics } from './observability/metrics.js';
+import { useMetricsEndpoint } from './observability/metrics-endpoint.js';
 
 export interface ApiOptions {
   /** Allow `__schema` queries. Default: on, except when NODE_ENV is production (TANDEM_INTROSPECTION=true turns it on). */
@@ -26,6 +30,10 @@ export interface ApiOptions {
   corsOrigins?: string[];
   /** Per-key request rate and subscription cap (config `limits:`); DEFAULT_KEY_LIMITS when absent. */
   limits?: Partial<KeyLimits>;
+  /** The server's logger (yoga's lines go through it); default one of its own on stdout, level TANDEM_LOG_LEVEL or info. */
+  logger?: ServerLogger;
+  /** Serve `/metrics` from this registry, to the metrics token (config `metrics.token`) or an ADMIN key. */
+  metrics?: { exporter: ApiMetrics; token?: string };
 }
 
 /** Server context a caller comes with: set by the graphql-ws handshake (see server.ts). */
@@ -54,7 +62,9 @@ const refusal = (status: number, code: string, message: string, headers: Record<
  * The outer wall, before anything GraphQL happens: `/healthz` (the process answers), `/readyz` (the store
  * answers), GraphQL at exactly `/graphql` and nowhere else (yoga alone would also answer `/graphql/`,
  * `/x/graphql` …), and every request that reaches GraphQL — whatever its method — needs a valid,
- * unexpired key (HTTP 401) and must fit in its key's rate (HTTP 429 with Retry-After).
+ * unexpired key (HTTP 401) and must fit in its key's rate (HTTP 429 with Retry-After). `/metrics` never
+ * reaches it: the metrics endpoint before it answers that exact path with its own check (metrics token or
+ * ADMIN key), and without metrics configured the path is a 404 here like any other.
  */
 function useGate(services: ApiServices, access: ApiAccess, callers: WeakMap<Request, Caller>): Plugin {
   return {
@@ -106,25 +116,10 @@ function errorMasker(hideSuggestions: boolean) {
   };
 }
 
-/**
- * Yoga's log lines, with SQL values taken out: a driver error's message holds the statement with its
- * values inlined (a key hash, a customer's e-mail) — the log says what failed, not with what.
- */
-function redactingLogger(debug: boolean) {
-  const redact = (args: unknown[]) =>
-    args.map((arg) =>
-      arg instanceof Error ? `${arg.name}: ${redactSql(arg.message)}` : typeof arg === 'string' ? redactSql(arg) : arg,
-    );
-  return {
-    debug: (...args: unknown[]) => {
-      if (debug) console.debug(...redact(args));
-    },
-    info: (...args: unknown[]) => {
-      if (debug) console.info(...redact(args));
-    },
-    warn: (...args: unknown[]) => console.warn(...redact(args)),
-    error: (...args: unknown[]) => console.error(...redact(args)),
-  };
+/** Without the server's logger (tests, benches): TANDEM_LOG_LEVEL when it names a level, else info. */
+function defaultLogLevel(): LogLevel {
+  const level = process.env.TANDEM_LOG_LEVEL;
+  return isLogLevel(level) ? level : 'info';
 }
 
 export function createApi(services: ApiServices, options: ApiOptions = {}): ApiYoga {
@@ -132,7 +127,11 @@ export function createApi(services: ApiServices, options: ApiOptions = {}): ApiY
   const limits = { ...DEFAULT_KEY_LIMITS, ...options.limits };
   const access = createApiAccess(services, limits);
   const introspection = options.introspection ?? introspectionDefault();
+  const metrics = options.metrics;
+  metrics?.exporter.watchSessions(access.sessions);
   const plugins: Plugin[] = [
+    // `/metrics` is answered (or refused) before the gate, which sends every other non-GraphQL path to 404.
+    ...(metrics ? [useMetricsEndpoint(metrics.exporter, metrics.token, access)] : []),
     useGate(services, access, callers),
     // Simple (non-preflighted) requests — a GET, a form post — must carry one of these headers, so that a
     // page elsewhere cannot make a browser send one.
@@ -140,6 +139,7 @@ export function createApi(services: ApiServices, options: ApiOptions = {}): ApiY
     ...limitPlugins(),
     operationGuard(),
     useSessionLimits(access),
+    ...(metrics ? [metrics.exporter.operationPlugin()] : []),
   ];
   if (!introspection) plugins.push(disableIntrospection(), hideValidationSuggestions());
   const yoga = createYoga<ApiServerContext, GraphQLContext>({
@@ -153,7 +153,8 @@ export function createApi(services: ApiServices, options: ApiOptions = {}): ApiY
       ? { origin: options.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'] }
       : false,
     maskedErrors: { maskError: errorMasker(!introspection) },
-    logging: redactingLogger(process.env.TANDEM_LOG_LEVEL === 'debug'),
+    // Through the server's pino logger: JSON lines, errors with their SQL redacted (see observability/logger.ts).
+    logging: yogaLogger(options.logger ?? createServerLogger({ level: defaultLogLevel() })),
     context: ({ request, caller }) => createContext(services, caller ?? callers.get(request) ?? null, access.sessions),
     plugins,
   });

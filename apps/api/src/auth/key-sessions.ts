@@ -54,6 +54,13 @@ export class KeySessions {
     return n;
   }
 
+  /** How many sessions of a kind are open on this process, all keys together (for `/metrics`). */
+  total(kind: SessionKind): number {
+    let n = 0;
+    for (const keyId of this.byKey.keys()) n += this.count(keyId, kind);
+    return n;
+  }
+
   /** Ends every session of a key at once: revocation through this process does not wait for the sweep. */
   endAll(keyId: number, reason: SessionEndReason): void {
     const sessions = this.byKey.get(keyId);
