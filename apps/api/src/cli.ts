@@ -2,11 +2,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createStore, describeError, TandemError } from '@tandem/sync-core';
+import { createStore, describeError, redact, TandemError } from '@tandem/sync-core';
 import { ensureAdminKey } from './auth/api-keys.js';
 import { checkConfigCommand } from './commands/check-config.command.js';
 import { errorsCommand } from './commands/errors.command.js';
-import { describeJob, isFinishedJob } from './commands/job-lines.js';
+import { describeJob } from './commands/job-lines.js';
 import { keysCommand } from './commands/keys.command.js';
 import { TerminalProgress } from './commands/terminal-progress.js';
 import { UsageError } from './commands/usage.error.js';
@@ -15,6 +15,9 @@ import type { TandemConfig } from './config/config.schema.js';
 import { loadConfig, parseConfig } from './config/load-config.js';
 import { DemoActivitySimulator } from './demo/activity-simulator.js';
 import { demoConfig, ensureDemoApps } from './demo/demo-apps.js';
+import { coreLogger } from './observability/log-adapters.js';
+import { createServerLogger } from './observability/logger.js';
+import { ApiMetrics } from './observability/metrics.js';
 import { bridgeEvents } from './pubsub.js';
 import { startRuntime } from './runtime/tandem-runtime.js';
 import { DEFAULT_ADMIN_DIR } from './serve-admin.js';
@@ -103,16 +106,15 @@ function readConfig(path: string | undefined, noDemo: boolean): TandemConfig {
 }
 
 async function start(config: TandemConfig, demo: boolean): Promise<number> {
-  const runtime = await startRuntime(config);
+  // One logger for the server: JSON lines on stdout (pretty in a terminal); a job's lines carry its id and mapping.
+  const log = createServerLogger({ level: config.logging.level });
+  const runtime = await startRuntime(config, { logger: coreLogger(log) });
   // The demo's apps are used by simulated people, so that errors appear to triage.
   const simulator = demo ? new DemoActivitySimulator(process.env.TANDEM_DATA_DIR ?? './data') : null;
   simulator?.start();
-  runtime.events.subscribe((event) => {
-    if (event.type === 'syncJobChanged' && isFinishedJob(event.job)) console.log(describeJob(event.job));
-  });
   // The first start (or one after every admin key was revoked) creates an admin key; it is shown this once.
   const adminKey = await ensureAdminKey(runtime.store.em());
-  if (adminKey) console.log(`Admin API key: ${adminKey}`);
+  if (adminKey) say(`Admin API key: ${adminKey}`);
   const { pubsub, detach } = bridgeEvents(runtime.events);
   const services = {
     store: runtime.store,
@@ -123,25 +125,41 @@ async function start(config: TandemConfig, demo: boolean): Promise<number> {
   };
   // TANDEM_ADMIN_DIR serves another build of the console (a test's own build, a custom deployment).
   const adminDir = process.env.TANDEM_ADMIN_DIR ?? DEFAULT_ADMIN_DIR;
-  const server = await startApiServer(createApi(services, { limits: config.limits }), services, {
+  // Job metrics count what this process sees; `/metrics` answers the metrics token or an ADMIN key.
+  const metrics = new ApiMetrics({ store: runtime.store, events: runtime.events, logger: coreLogger(log) });
+  const apiOptions = {
+    limits: config.limits,
+    logger: log,
+    metrics: { exporter: metrics, token: config.metrics?.token },
+  };
+  const server = await startApiServer(createApi(services, apiOptions), services, {
     port: config.server.port,
     host: config.server.host,
     adminDir,
   });
-  console.log(`Tandem is running: ${config.mappings.length} mappings, database ${config.database.url}`);
-  if (existsSync(join(adminDir, 'index.html'))) console.log(`Console: ${server.url}/`);
-  console.log(`GraphQL API: ${server.url}/graphql`);
+  log.info({ mappings: config.mappings.length, database: redact(config.database.url) }, 'Tandem is running');
+  if (existsSync(join(adminDir, 'index.html'))) say(`Console: ${server.url}/`);
+  say(`GraphQL API: ${server.url}/graphql`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  console.log('stopping: finishing the running job…');
+  log.info('stopping: finishing the running job…');
   simulator?.stop();
   await server.close();
   detach();
+  metrics.close();
   await runtime.close();
   return 0;
+}
+
+/**
+ * The lines `tandem start` prints for people and scripts — the admin key, where the API and the console are —
+ * as plain text, not log lines: tests and scripts read them (`Admin API key: …`, `GraphQL API: …`).
+ */
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
 }
 
 async function syncRun(config: TandemConfig, mappingName: string, full: boolean): Promise<number> {
