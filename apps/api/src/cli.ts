@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createStore, describeError, redact, TandemError } from '@tandem/sync-core';
+import { createApiAccess } from './auth/api-access.js';
 import { ensureAdminKey } from './auth/api-keys.js';
 import { checkConfigCommand } from './commands/check-config.command.js';
 import { errorsCommand } from './commands/errors.command.js';
@@ -15,10 +16,16 @@ import type { TandemConfig } from './config/config.schema.js';
 import { loadConfig, parseConfig } from './config/load-config.js';
 import { DemoActivitySimulator } from './demo/activity-simulator.js';
 import { demoConfig, ensureDemoApps } from './demo/demo-apps.js';
+import { startHealthServer } from './health-server.js';
+import { DEFAULT_KEY_LIMITS } from './limits.js';
 import { coreLogger } from './observability/log-adapters.js';
 import { createServerLogger } from './observability/logger.js';
 import { ApiMetrics } from './observability/metrics.js';
+import { metricsAccess } from './observability/metrics-access.js';
 import { bridgeEvents } from './pubsub.js';
+import { createRedisEvents } from './redis-event-target.js';
+import { type ProcessRole, processRole, runsJobs, servesApi } from './runtime/process-role.js';
+import { storeCheck } from './runtime/readiness.js';
 import { startRuntime } from './runtime/tandem-runtime.js';
 import { DEFAULT_ADMIN_DIR } from './serve-admin.js';
 import { startApiServer } from './server.js';
@@ -31,6 +38,7 @@ import { createApi } from './yoga.js';
  */
 const USAGE = `usage: tandem <command> [--config PATH]
   start [--no-demo]     migrate, run scheduled jobs and serve the GraphQL API (no config file: the demo)
+        [--role all|api|worker]  all (default); api: serve, run no jobs; worker: run jobs, serve health only
   check-config          validate the config, open every connector and check the mapped tables and
                         columns [--offline: the file only]
   migrate               bring the database schema up to date and exit
@@ -77,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'start':
-      return start(config, demo);
+      return start(config, demo, processRole(values.role, config));
     case 'sync':
       if (rest[0] !== 'run' || !rest[1]) break;
       return syncRun(config, rest[1], values.full ?? false);
@@ -105,26 +113,42 @@ function readConfig(path: string | undefined, noDemo: boolean): TandemConfig {
   return demoConfig(dataDir);
 }
 
-async function start(config: TandemConfig, demo: boolean): Promise<number> {
+async function start(config: TandemConfig, demo: boolean, role: ProcessRole): Promise<number> {
   // One logger for the server: JSON lines on stdout (pretty in a terminal); a job's lines carry its id and mapping.
   const log = createServerLogger({ level: config.logging.level });
-  const runtime = await startRuntime(config, { logger: coreLogger(log) });
+  const runtime = await startRuntime(config, {
+    runJobs: runsJobs(role),
+    schedules: runsJobs(role),
+    logger: coreLogger(log),
+  });
   // The demo's apps are used by simulated people, so that errors appear to triage.
   const simulator = demo ? new DemoActivitySimulator(process.env.TANDEM_DATA_DIR ?? './data') : null;
   simulator?.start();
   // The first start (or one after every admin key was revoked) creates an admin key; it is shown this once.
-  const adminKey = await ensureAdminKey(runtime.store.em());
+  const adminKey = servesApi(role) ? await ensureAdminKey(runtime.store.em()) : null;
   if (adminKey) say(`Admin API key: ${adminKey}`);
-  const { pubsub, detach } = bridgeEvents(runtime.events);
+  // With Redis, subscription events travel through it: a job run by any worker reaches every API process.
+  const redis = config.queue
+    ? createRedisEvents(config.queue.redis, config.queue.prefix, (error) =>
+        log.warn({ reason: describeError(error).split('\n')[0] }, 'redis: events cannot be published or heard'),
+      )
+    : null;
+  const { pubsub, detach } = bridgeEvents(runtime.events, redis ? { eventTarget: redis.eventTarget } : {});
+  const readinessChecks = [
+    storeCheck(runtime.store),
+    ...(redis ? [{ name: 'redis', check: () => redis.ready() }] : []),
+  ];
   const services = {
     store: runtime.store,
     queue: runtime.queue,
     connectors: runtime.connectors,
     events: runtime.events,
     pubsub,
+    readiness: readinessChecks,
   };
   // TANDEM_ADMIN_DIR serves another build of the console (a test's own build, a custom deployment).
   const adminDir = process.env.TANDEM_ADMIN_DIR ?? DEFAULT_ADMIN_DIR;
+  const listen = { port: config.server.port, host: config.server.host };
   // Job metrics count what this process sees; `/metrics` answers the metrics token or an ADMIN key.
   const metrics = new ApiMetrics({ store: runtime.store, events: runtime.events, logger: coreLogger(log) });
   const apiOptions = {
@@ -132,14 +156,25 @@ async function start(config: TandemConfig, demo: boolean): Promise<number> {
     logger: log,
     metrics: { exporter: metrics, token: config.metrics?.token },
   };
-  const server = await startApiServer(createApi(services, apiOptions), services, {
-    port: config.server.port,
-    host: config.server.host,
-    adminDir,
-  });
-  log.info({ mappings: config.mappings.length, database: redact(config.database.url) }, 'Tandem is running');
-  if (existsSync(join(adminDir, 'index.html'))) say(`Console: ${server.url}/`);
-  say(`GraphQL API: ${server.url}/graphql`);
+  const server = servesApi(role)
+    ? await startApiServer(createApi(services, apiOptions), services, { ...listen, adminDir })
+    : await startHealthServer(readinessChecks, {
+        ...listen,
+        metrics: {
+          page: () => metrics.page(),
+          check: metricsAccess(
+            config.metrics?.token,
+            createApiAccess(services, { ...DEFAULT_KEY_LIMITS, ...config.limits }),
+          ),
+        },
+      });
+  log.info({ role, mappings: config.mappings.length, database: redact(config.database.url) }, 'Tandem is running');
+  if (servesApi(role)) {
+    if (existsSync(join(adminDir, 'index.html'))) say(`Console: ${server.url}/`);
+    say(`GraphQL API: ${server.url}/graphql`);
+  } else {
+    say(`Health: ${server.url}/healthz`);
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -151,6 +186,7 @@ async function start(config: TandemConfig, demo: boolean): Promise<number> {
   detach();
   metrics.close();
   await runtime.close();
+  await redis?.close();
   return 0;
 }
 

@@ -3,6 +3,7 @@ import type { ConnectorRegistry, EventPublisher, JobQueue, Store } from '@tandem
 import type { Caller } from './auth/api-keys.js';
 import type { KeySessions } from './auth/key-sessions.js';
 import type { TandemPubSub } from './pubsub.js';
+import type { ReadinessCheck } from './runtime/readiness.js';
 
 /** What the API runs on; built once at start (see server.ts) and shared by every request. */
 export interface ApiServices {
@@ -13,6 +14,8 @@ export interface ApiServices {
   /** sync-core's publisher: triage actions announce the errors they resolve through it. */
   events: EventPublisher;
   pubsub: TandemPubSub;
+  /** What `/readyz` checks; default the store alone. With Redis configured, Redis too. */
+  readiness?: ReadinessCheck[];
 }
 
 /**

@@ -22,6 +22,7 @@ import { isLogLevel, type LogLevel } from './observability/log-levels.js';
 import { createServerLogger, type ServerLogger } from './observability/logger.js';
 import type { ApiMetrics } from './observability/metrics.js';
 import { useMetricsEndpoint } from './observability/metrics-endpoint.js';
+import { readiness, storeCheck } from './runtime/readiness.js';
 
 export interface ApiOptions {
   /** Allow `__schema` queries. Default: on, except when NODE_ENV is production (TANDEM_INTROSPECTION=true turns it on). */
@@ -71,12 +72,10 @@ function useGate(services: ApiServices, access: ApiAccess, callers: WeakMap<Requ
     async onRequest({ request, url, endResponse }) {
       if (url.pathname === '/healthz') return endResponse(json(200, { status: 'ok' }));
       if (url.pathname === '/readyz') {
-        try {
-          await services.store.em().getConnection().execute('select 1');
-          return endResponse(json(200, { status: 'ready' }));
-        } catch {
-          return endResponse(json(503, { status: 'unavailable' }));
-        }
+        const state = await readiness(services.readiness ?? [storeCheck(services.store)]);
+        return endResponse(
+          json(state.ready ? 200 : 503, { status: state.ready ? 'ready' : 'unavailable', ...state.checks }),
+        );
       }
       if (url.pathname !== GRAPHQL_PATH) return endResponse(refusal(404, 'NOT_FOUND', 'not found'));
       const caller = await access.authenticate(request.headers.get('authorization'));

@@ -1,0 +1,240 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { SqlConnector } from '@tandem/sync-core';
+import { tandem } from '../cli-process.js';
+
+/**
+ * Tandem as a deployment of several processes for tests: a PostgreSQL store and apps (databases of
+ * their own on the test server), Redis with a prefix of its own, and `tandem start --role …` processes
+ * started and killed at will. Everything is real: the processes are the CLI a user runs.
+ */
+export const PG_SERVER_URL = process.env.TANDEM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+export const REDIS_URL = process.env.TANDEM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+
+export type Role = 'api' | 'worker' | 'all';
+
+export interface TandemProcess {
+  role: Role;
+  /** `http://host:port` of the process's server (GraphQL for api/all; health and metrics for worker). */
+  url: string;
+  /** Everything it printed, stdout and stderr, line by line. */
+  output: string[];
+  child: ChildProcess;
+  /** SIGTERM and wait for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL: a crash, nothing cleaned up. */
+  kill(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  /** Customers in the ERP, all new to the CRM: the first job's size. */
+  customers: number;
+  /** How many mappings of the same shape (`customers_1` …), each on its own pair of tables. */
+  mappings?: number;
+  scheduleSeconds?: number;
+  redisUrl?: string;
+}
+
+export class Cluster {
+  readonly dir: string;
+  readonly prefix = `t${randomUUID().slice(0, 8)}`;
+  readonly storeDb = `tandem_store_${this.prefix}`;
+  readonly appsDb = `tandem_apps_${this.prefix}`;
+  readonly processes: TandemProcess[] = [];
+  adminKey = '';
+  private constructor(
+    readonly options: Required<Omit<ClusterOptions, 'redisUrl'>> & { redisUrl: string },
+    readonly configPath: string,
+  ) {
+    this.dir = join(configPath, '..');
+  }
+
+  static async create(options: ClusterOptions): Promise<Cluster> {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-cluster-'));
+    const full = { mappings: 1, scheduleSeconds: 0, redisUrl: REDIS_URL, ...options };
+    const cluster = new Cluster(full, join(dir, 'tandem.config.json'));
+    await pgRun(`${PG_SERVER_URL}/postgres`, `create database "${cluster.storeDb}"`);
+    await pgRun(`${PG_SERVER_URL}/postgres`, `create database "${cluster.appsDb}"`);
+    await cluster.seedApps();
+    cluster.writeConfig();
+    const created = await tandem(dir, [
+      'keys',
+      'create',
+      '--role',
+      'ADMIN',
+      '--name',
+      'cluster-test',
+      '--config',
+      cluster.configPath,
+    ]);
+    cluster.adminKey = /API key: (\S+)/.exec(created.stdout)?.[1] ?? '';
+    if (!cluster.adminKey) throw new Error(`no key: ${created.stdout}${created.stderr}`);
+    return cluster;
+  }
+
+  get appsUrl(): string {
+    return `${PG_SERVER_URL}/${this.appsDb}`;
+  }
+
+  mappingName(index: number): string {
+    return `customers_${index + 1}`;
+  }
+
+  /** Runs SQL on the apps' database (for seeding and for checking what the apps hold). */
+  apps<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return pgQuery<T>(this.appsUrl, sql, params);
+  }
+
+  store<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return pgQuery<T>(`${PG_SERVER_URL}/${this.storeDb}`, sql, params);
+  }
+
+  private async seedApps(): Promise<void> {
+    for (let m = 1; m <= this.options.mappings; m++) {
+      await pgRun(
+        this.appsUrl,
+        `create table customer_${m} (id bigserial primary key, name text not null, email text, city text,
+           modified_at timestamptz not null default now())`,
+      );
+      await pgRun(
+        this.appsUrl,
+        `create table account_${m} (accountid uuid primary key default gen_random_uuid(), name text,
+           emailaddress1 text, address1_city text, erp_id text unique, modifiedon timestamptz not null default now())`,
+      );
+      await pgRun(
+        this.appsUrl,
+        `insert into customer_${m} (name, email, city, modified_at)
+           select 'Customer ' || i, 'c' || i || '@example.com', 'Oslo', now() - interval '1 minute'
+           from generate_series(1, ${this.options.customers}) as i`,
+      );
+    }
+  }
+
+  private writeConfig(): void {
+    const connectors = { erp: { type: 'sql', url: this.appsUrl }, crm: { type: 'sql', url: this.appsUrl } };
+    const mappings = Array.from({ length: this.options.mappings }, (_, index) => ({
+      name: this.mappingName(index),
+      local: { connector: 'erp', table: `customer_${index + 1}`, id: 'id', modifiedOn: 'modified_at' },
+      integration: {
+        connector: 'crm',
+        table: `account_${index + 1}`,
+        id: 'accountid',
+        modifiedOn: 'modifiedon',
+        externalKey: 'erp_id',
+      },
+      direction: 'BIDIRECTIONAL',
+      scheduleSeconds: this.options.scheduleSeconds,
+      fields: [
+        { local: 'name', integration: 'name' },
+        { local: 'email', integration: 'emailaddress1' },
+        { local: 'city', integration: 'address1_city' },
+      ],
+    }));
+    const config = {
+      database: { url: `${PG_SERVER_URL}/${this.storeDb}` },
+      server: { port: 0, host: '127.0.0.1' },
+      queue: { redis: this.options.redisUrl, prefix: this.prefix },
+      limits: { requestsPerMinutePerKey: 1_000_000, subscriptionsPerKey: 1_000 },
+      connectors,
+      mappings,
+    };
+    writeFileSync(this.configPath, JSON.stringify(config));
+  }
+
+  /** Starts `tandem start --role ROLE` and resolves once it listens. */
+  async start(role: Role, env: Record<string, string> = {}): Promise<TandemProcess> {
+    const output: string[] = [];
+    const child = spawn(
+      process.execPath,
+      ['--import', TSX, CLI, 'start', '--role', role, '--config', this.configPath],
+      {
+        cwd: this.dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, TANDEM_ADMIN_DIR: join(this.dir, 'no-console'), ...env },
+      },
+    );
+    createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+    const lines = createInterface({ input: child.stdout! });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${role} did not start:\n${output.join('\n')}`)), 60_000);
+      void exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`${role} exited:\n${output.join('\n')}`));
+      });
+      lines.on('line', (line) => {
+        output.push(line);
+        const match = /(?:GraphQL API|Health): (http:\/\/\S+?)(?:\/graphql|\/healthz)?$/.exec(line);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    const handle: TandemProcess = {
+      role,
+      url,
+      output,
+      child,
+      stop: async () => {
+        child.kill('SIGTERM');
+        await exited;
+      },
+      kill: async () => {
+        child.kill('SIGKILL');
+        await exited;
+      },
+    };
+    this.processes.push(handle);
+    return handle;
+  }
+
+  /** A GraphQL call to a process, as the admin. */
+  async gql<T = Record<string, unknown>>(
+    process: TandemProcess,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ) {
+    const response = await fetch(`${process.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.adminKey}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: T; errors?: unknown };
+    if (body.errors || !body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
+    return body.data;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.processes.splice(0).map((p) => (p.child.exitCode === null ? p.stop() : undefined)));
+    await pgRun(`${PG_SERVER_URL}/postgres`, `drop database if exists "${this.storeDb}" with (force)`);
+    await pgRun(`${PG_SERVER_URL}/postgres`, `drop database if exists "${this.appsDb}" with (force)`);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function pgRun(url: string, sql: string): Promise<void> {
+  const connector = SqlConnector.open('test', url);
+  try {
+    await connector.client.run(sql);
+  } finally {
+    await connector.close();
+  }
+}
+
+async function pgQuery<T>(url: string, sql: string, params: unknown[]): Promise<T[]> {
+  const connector = SqlConnector.open('test', url);
+  try {
+    return (await connector.client.query(sql, params)) as T[];
+  } finally {
+    await connector.close();
+  }
+}
