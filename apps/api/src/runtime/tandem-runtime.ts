@@ -72,6 +72,7 @@ export async function startRuntime(
     context: { store, connectors, events, workerId },
     runJob: threads?.runJob,
     schedules: options.schedules ?? true,
+    leaseTtlMs: config.jobs.leaseSeconds * 1000,
     logger: options.logger,
   });
   // The retention policy runs where the schedules run: in the process that works jobs.

@@ -40,6 +40,8 @@ export interface ClusterOptions {
   /** How many mappings of the same shape (`customers_1` …), each on its own pair of tables. */
   mappings?: number;
   scheduleSeconds?: number;
+  /** The mapping lease's lifetime: how soon a dead worker's job is found interrupted. */
+  leaseSeconds?: number;
   redisUrl?: string;
 }
 
@@ -59,7 +61,7 @@ export class Cluster {
 
   static async create(options: ClusterOptions): Promise<Cluster> {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-cluster-'));
-    const full = { mappings: 1, scheduleSeconds: 0, redisUrl: REDIS_URL, ...options };
+    const full = { mappings: 1, scheduleSeconds: 0, leaseSeconds: 30, redisUrl: REDIS_URL, ...options };
     const cluster = new Cluster(full, join(dir, 'tandem.config.json'));
     await pgRun(`${PG_SERVER_URL}/postgres`, `create database "${cluster.storeDb}"`);
     await pgRun(`${PG_SERVER_URL}/postgres`, `create database "${cluster.appsDb}"`);
@@ -143,6 +145,7 @@ export class Cluster {
       server: { port: 0, host: '127.0.0.1' },
       queue: { redis: this.options.redisUrl, prefix: this.prefix },
       limits: { requestsPerMinutePerKey: 1_000_000, subscriptionsPerKey: 1_000 },
+      jobs: { leaseSeconds: this.options.leaseSeconds },
       connectors,
       mappings,
     };
