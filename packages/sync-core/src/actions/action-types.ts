@@ -5,6 +5,7 @@ import type { Side } from '../entities/enums.js';
 import type { EventPublisher } from '../events/event-publisher.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { SyncErrorFilter } from '../repositories/sync-error-filter.js';
+import type { ActionLeaseSettings } from './action-lease.js';
 
 /** The errors an action works on: a list of ids, or every error matching a filter (exactly one). */
 export type ErrorSelection =
@@ -21,14 +22,21 @@ export interface ActionContext {
   /** Who did it, for the log and the error's `resolvedBy`: an API key's name, `cli`, … */
   actor: string;
   settings?: Partial<EngineSettings>;
+  /**
+   * How an action that writes a mapping's records or couplings waits for the mapping's lease (default: up to
+   * 5 s; see `DEFAULT_ACTION_LEASE`) before it refuses that mapping's items with MAPPING_BUSY.
+   */
+  lease?: Partial<ActionLeaseSettings>;
 }
 
 /** Why one requested error was not acted on. */
 export interface ActionFailure {
   errorId: number;
-  /** NOT_FOUND, NOT_OPEN, ACTION_NOT_APPLICABLE, WRITE_FAILED, RECORD_MISSING … */
+  /** NOT_FOUND, NOT_OPEN, ACTION_NOT_APPLICABLE, WRITE_FAILED, RECORD_MISSING, MAPPING_BUSY … */
   code: string;
   reason: string;
+  /** MAPPING_BUSY: the running job that kept the mapping, when a job (not another action) did. */
+  jobId?: number | null;
 }
 
 /** Per-item outcome of a bulk action (DESIGN.md: requested, succeeded, failed with reasons). */

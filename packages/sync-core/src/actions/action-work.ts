@@ -15,18 +15,3 @@ export async function openActionWork(ctx: ActionContext, mappingId: number): Pro
   const context = { store: ctx.store, connectors: ctx.connectors, events: ctx.events, workerId: ctx.actor, settings };
   return openSyncWork(context, mapping, settings, { jobId: null, actor: ctx.actor });
 }
-
-/** Opens each mapping's work once per action call. */
-export class ActionWorkCache {
-  private readonly works = new Map<number, Promise<SyncWork>>();
-  constructor(private readonly ctx: ActionContext) {}
-
-  get(mappingId: number): Promise<SyncWork> {
-    let work = this.works.get(mappingId);
-    if (!work) {
-      work = openActionWork(this.ctx, mappingId);
-      this.works.set(mappingId, work);
-    }
-    return work;
-  }
-}

@@ -1,7 +1,9 @@
 import { blankCoupling } from '../engine/coupling-state.js';
 import { syncCoupledPairs } from '../engine/sync-coupled.js';
+import type { SyncWork } from '../engine/sync-work.js';
 import type { Side } from '../entities/enums.js';
 import { InvalidInputError } from '../errors/invalid-input.error.js';
+import { withMappingLease } from './action-lease.js';
 import type { ActionContext } from './action-types.js';
 import { openActionWork } from './action-work.js';
 
@@ -24,10 +26,19 @@ export interface CoupleRecordsResult {
  * Couples two existing records by hand and synchronizes them at once, `winner` taking precedence where
  * they differ (a field only moves the way its direction allows). Refused — with nothing changed — when
  * either record does not exist, or either is already coupled (or pending) in this mapping; a record that
- * was uncoupled on purpose may be coupled again.
+ * was uncoupled on purpose may be coupled again. Checks and writes hold the mapping's lease, so that a job
+ * cannot couple or copy either record meanwhile; `MappingBusyError` when a running job keeps it.
  */
 export async function coupleRecords(ctx: ActionContext, input: CoupleRecordsInput): Promise<CoupleRecordsResult> {
   const work = await openActionWork(ctx, input.mappingId);
+  return withMappingLease(ctx.store, input.mappingId, ctx.lease, () => coupleHolding(ctx, work, input));
+}
+
+async function coupleHolding(
+  ctx: ActionContext,
+  work: SyncWork,
+  input: CoupleRecordsInput,
+): Promise<CoupleRecordsResult> {
   const [local] = await work.local.getByIds([input.localId]);
   const [integration] = await work.integration.getByIds([input.integrationId]);
   if (!local) throw new InvalidInputError('localId', `local record ${input.localId} does not exist`);

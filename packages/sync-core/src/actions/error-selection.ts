@@ -47,31 +47,66 @@ export function applicableCondition(selection: ErrorSelection, kinds: readonly S
   };
 }
 
+/** The condition narrowed to one mapping's errors: an action that must hold a mapping's lease works mapping by mapping. */
+export function withinMapping(condition: SqlCondition, mappingId: number): SqlCondition {
+  return { sql: `${condition.sql} and sync_error.mapping_id = ?`, params: [...condition.params, mappingId] };
+}
+
+/** The mappings the selection's errors belong to, in id order. */
+export async function selectionMappings(sql: StoreSql, selection: ErrorSelection): Promise<number[]> {
+  const base = selectionCondition(selection);
+  const rows = await sql.query<{ mapping_id: unknown }>(
+    `select distinct mapping_id from sync_error where ${base.sql} order by mapping_id`,
+    base.params,
+  );
+  return rows.map((row) => toNumber(row.mapping_id));
+}
+
+/** What a selection of ids asks for that does not exist: counted as requested and failed NOT_FOUND. */
+export async function notFoundRefusals(sql: StoreSql, selection: ErrorSelection): Promise<Refusals> {
+  if (!selection.ids) return { requested: 0, failures: [], failed: 0 };
+  const base = selectionCondition(selection);
+  const found = new Set(
+    (await sql.query<{ id: unknown }>(`select id from sync_error where ${base.sql}`, base.params)).map((r) =>
+      toNumber(r.id),
+    ),
+  );
+  const failures: ActionFailure[] = [];
+  for (const id of new Set(selection.ids)) {
+    if (!found.has(id)) failures.push({ errorId: id, code: 'NOT_FOUND', reason: `sync error ${id} does not exist` });
+  }
+  return { requested: failures.length, failures, failed: failures.length };
+}
+
+/** What was asked for, and what of it an action refuses (at most `MAX_REPORTED_FAILURES` listed). */
+export interface Refusals {
+  requested: number;
+  failures: ActionFailure[];
+  failed: number;
+}
+
 /**
  * Counts what was asked for and explains, per item, what the action will not do: ids that do not exist,
- * errors already resolved, and kinds the action does not apply to (`notApplicable` says why).
+ * errors already resolved, and kinds the action does not apply to (`notApplicable` says why). With
+ * `mappingId`, only that mapping's errors (the ids that do not exist belong to no mapping: see
+ * `notFoundRefusals`).
  */
 export async function refusals(
   sql: StoreSql,
   selection: ErrorSelection,
   kinds: readonly SyncErrorKind[],
   notApplicable: (kind: SyncErrorKind) => string,
-): Promise<{ requested: number; failures: ActionFailure[]; failed: number }> {
-  const base = selectionCondition(selection);
+  mappingId?: number,
+): Promise<Refusals> {
+  const selected = selectionCondition(selection);
+  const base = mappingId === undefined ? selected : withinMapping(selected, mappingId);
   const failures: ActionFailure[] = [];
   let requested: number;
   let failed = 0;
-  if (selection.ids) {
-    const found = new Set(
-      (await sql.query<{ id: unknown }>(`select id from sync_error where ${base.sql}`, base.params)).map((r) =>
-        toNumber(r.id),
-      ),
-    );
-    for (const id of new Set(selection.ids)) {
-      if (found.has(id)) continue;
-      failed++;
-      failures.push({ errorId: id, code: 'NOT_FOUND', reason: `sync error ${id} does not exist` });
-    }
+  if (selection.ids && mappingId === undefined) {
+    const missing = await notFoundRefusals(sql, selection);
+    failures.push(...missing.failures);
+    failed = missing.failed;
     requested = new Set(selection.ids).size;
   } else {
     const [row] = await sql.query<{ n: unknown }>(
@@ -99,6 +134,40 @@ export async function refusals(
     else failures.push({ errorId, code: 'COUPLING_MISSING', reason: 'the error has no coupling left to act on' });
   }
   return { requested, failures, failed };
+}
+
+/** Adds refusals to a result: their requested and failed counts, their failures within the reported cap. */
+export function addRefusals(result: ActionResult, refused: Refusals): void {
+  result.requested += refused.requested;
+  result.failed += refused.failed;
+  const room = Math.max(0, MAX_REPORTED_FAILURES - result.failures.length);
+  result.failures.push(...refused.failures.slice(0, room));
+}
+
+/**
+ * Fails every error the condition selects with one code and reason (a mapping that stayed busy or could not
+ * be opened): counted in one query, the first ones listed within the reported cap. Nothing else changes.
+ */
+export async function failAll(
+  sql: StoreSql,
+  condition: SqlCondition,
+  failure: Omit<ActionFailure, 'errorId'>,
+  result: ActionResult,
+): Promise<void> {
+  const [count] = await sql.query<{ n: unknown }>(
+    `select count(*) as n from sync_error where ${condition.sql}`,
+    condition.params,
+  );
+  const room = Math.max(0, MAX_REPORTED_FAILURES - result.failures.length);
+  const listed =
+    room === 0
+      ? []
+      : await sql.query<{ id: unknown }>(`select id from sync_error where ${condition.sql} order by id limit ?`, [
+          ...condition.params,
+          room,
+        ]);
+  result.failed += toNumber(count?.n ?? 0);
+  for (const row of listed) result.failures.push({ ...failure, errorId: toNumber(row.id) });
 }
 
 /** Loads the applicable errors, at most `limit` after `afterId` (keyset), for actions that work per record. */

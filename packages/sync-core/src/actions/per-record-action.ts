@@ -1,10 +1,11 @@
 import type { SyncWork } from '../engine/sync-work.js';
 import type { SyncErrorKind } from '../entities/enums.js';
 import type { CouplingRow } from '../repositories/coupling.repository.js';
+import { leaseLostError } from './action-lease.js';
 import type { ActionContext, ActionResult, ErrorSelection } from './action-types.js';
-import { ActionWorkCache } from './action-work.js';
-import { announceErrorChanges } from './announce.js';
-import { addFailure, applicableCondition, loadApplicable, refusals, type SelectedError } from './error-selection.js';
+import { openActionWork } from './action-work.js';
+import { addFailure, failAll, loadApplicable, type SelectedError } from './error-selection.js';
+import { runPerMappingAction } from './per-mapping-action.js';
 
 /** One chunk of applicable errors of one mapping, with their couplings, handed to an action's body. */
 export interface RecordChunk {
@@ -19,10 +20,11 @@ export interface RecordChunk {
 const CHUNK = 500;
 
 /**
- * The frame of the actions that touch the apps' records (synchronize, restore, delete): refusals first,
- * then the applicable errors in chunks per mapping, each chunk handed to `body`, which writes through the
- * engine and commits its own batch. Per item atomic as far as two apps allow: an item either completes or
- * is reported failed with its reason.
+ * The frame of the actions that touch the apps' records (synchronize, restore, delete): per mapping, under
+ * its lease (`runPerMappingAction`), the applicable errors in chunks, each handed to `body`, which writes
+ * through the engine and commits its own batch. The lease is renewed before every chunk; should it have run
+ * out, the rest of the mapping's items are refused MAPPING_BUSY and nothing more is written. Per item atomic
+ * as far as two apps allow: an item either completes or is reported failed with its reason.
  */
 export async function runPerRecordAction(
   ctx: ActionContext,
@@ -31,55 +33,55 @@ export async function runPerRecordAction(
   notApplicable: (kind: SyncErrorKind) => string,
   body: (chunk: RecordChunk) => Promise<void>,
 ): Promise<ActionResult> {
-  const applicable = applicableCondition(selection, kinds);
-  const refused = await ctx.store.sql.session((sql) => refusals(sql, selection, kinds, notApplicable));
-  const result: ActionResult = {
-    requested: refused.requested,
-    succeeded: 0,
-    failed: refused.failed,
-    failures: refused.failures,
-    jobIds: [],
-  };
-  const works = new ActionWorkCache(ctx);
-  let afterId = 0;
-  for (;;) {
-    const errors = await ctx.store.sql.session((sql) => loadApplicable(sql, applicable, afterId, CHUNK));
-    if (errors.length === 0) break;
-    afterId = errors[errors.length - 1]!.id;
-    const byMapping = new Map<number, SelectedError[]>();
-    for (const error of errors) byMapping.set(error.mappingId, [...(byMapping.get(error.mappingId) ?? []), error]);
-    for (const [mappingId, group] of byMapping) {
-      let work: SyncWork;
-      try {
-        work = await works.get(mappingId);
-      } catch (error) {
-        for (const item of group)
-          addFailure(result, { errorId: item.id, code: 'MAPPING_UNAVAILABLE', reason: (error as Error).message });
-        continue;
+  return runPerMappingAction(
+    ctx,
+    selection,
+    { kinds, notApplicable },
+    (mappingId) => openActionWork(ctx, mappingId),
+    async ({ mappingId, applicable, lease, result }, work) => {
+      let afterId = 0;
+      for (;;) {
+        if (!(await lease.stillHeld())) {
+          const rest = { sql: `${applicable.sql} and sync_error.id > ?`, params: [...applicable.params, afterId] };
+          const lost = leaseLostError(mappingId);
+          await ctx.store.sql.session((sql) => failAll(sql, rest, { code: lost.code, reason: lost.message }, result));
+          return;
+        }
+        const errors = await ctx.store.sql.session((sql) => loadApplicable(sql, applicable, afterId, CHUNK));
+        if (errors.length === 0) return;
+        afterId = errors[errors.length - 1]!.id;
+        await bodyOnChunk(work, errors, result, body);
+        if (errors.length < CHUNK) return;
       }
-      const couplings = new Map((await work.couplings.findByIds(group.map((e) => e.couplingId))).map((c) => [c.id, c]));
-      const items: RecordChunk['items'] = [];
-      for (const error of group) {
-        const coupling = couplings.get(error.couplingId);
-        if (coupling) items.push({ error, coupling });
-        else
-          addFailure(result, {
-            errorId: error.id,
-            code: 'COUPLING_MISSING',
-            reason: 'the error has no coupling left to act on',
-          });
-      }
-      await body({
-        work,
-        items,
-        fail: (errorId, code, reason) => addFailure(result, { errorId, code, reason }),
-        succeed: () => {
-          result.succeeded++;
-        },
+    },
+  );
+}
+
+/** Hands one chunk with its couplings to `body`; an error whose coupling is gone fails COUPLING_MISSING. */
+async function bodyOnChunk(
+  work: SyncWork,
+  errors: SelectedError[],
+  result: ActionResult,
+  body: (chunk: RecordChunk) => Promise<void>,
+): Promise<void> {
+  const couplings = new Map((await work.couplings.findByIds(errors.map((e) => e.couplingId))).map((c) => [c.id, c]));
+  const items: RecordChunk['items'] = [];
+  for (const error of errors) {
+    const coupling = couplings.get(error.couplingId);
+    if (coupling) items.push({ error, coupling });
+    else
+      addFailure(result, {
+        errorId: error.id,
+        code: 'COUPLING_MISSING',
+        reason: 'the error has no coupling left to act on',
       });
-    }
-    if (errors.length < CHUNK) break;
   }
-  await announceErrorChanges(ctx, selection);
-  return result;
+  await body({
+    work,
+    items,
+    fail: (errorId, code, reason) => addFailure(result, { errorId, code, reason }),
+    succeed: () => {
+      result.succeeded++;
+    },
+  });
 }
