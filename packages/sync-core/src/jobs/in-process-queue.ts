@@ -19,6 +19,7 @@ import {
   recoverInterruptedJobs,
   toSyncJobSnapshot,
 } from './sync-job.repository.js';
+import { waitAtMost } from './wait-at-most.js';
 
 export interface InProcessQueueOptions {
   /** The store, the event publisher and this process's worker id; the default `runJob` hands it to the engine. */
@@ -272,12 +273,7 @@ export class InProcessQueue implements JobQueue {
   /** Resolves when no job runs here any more, or after `timeoutMs`. */
   private async settle(timeoutMs: number): Promise<void> {
     if (this.active.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    await Promise.race([Promise.all([...this.active.values()].map((job) => job.done)), timeout]);
-    clearTimeout(timer);
+    await waitAtMost(Promise.all([...this.active.values()].map((job) => job.done)), timeoutMs);
   }
 
   private async publishStored(jobId: number): Promise<void> {

@@ -11,6 +11,7 @@ import { DIALECTS, type ScratchDatabase, scratchDatabase } from '../support/data
 import { describeJobQueueConformance } from './job-queue.conformance.js';
 import {
   ControlledRunner,
+  closeQueuesAndClear,
   createMapping,
   JobEvents,
   jobRow,
@@ -59,9 +60,7 @@ describe.each(DIALECTS)('in-process queue specifics on %s', (dialect) => {
     events = new JobEvents();
   });
   afterEach(async () => {
-    await Promise.all(queues.splice(0).map((queue) => queue.close({ graceful: false })));
-    await store.em().execute("update sync_job set status = 'CANCELLED' where status in ('QUEUED', 'RUNNING')");
-    await store.em().execute('delete from mapping_lease', [], 'run');
+    await closeQueuesAndClear(store, queues);
   });
   afterAll(async () => {
     await store?.close();

@@ -9,11 +9,13 @@ import { updateTableMapping } from '../../src/mappings/update-table-mapping.js';
 import { DIALECTS, type ScratchDatabase, scratchDatabase } from '../support/databases.js';
 import {
   ControlledRunner,
+  closeQueuesAndClear,
   createMapping,
   JobEvents,
   jobRow,
   jobsOf,
   mappingInput,
+  mappingName,
   sleep,
   succeeded,
   waitFor,
@@ -63,10 +65,7 @@ export function describeJobQueueConformance(driver: string, makeQueue: QueueFact
       events = new JobEvents();
     });
     afterEach(async () => {
-      await Promise.all(queues.splice(0).map((queue) => queue.close({ graceful: false })));
-      // Each test starts with no job waiting or running, whatever the last one left behind.
-      await store.em().execute("update sync_job set status = 'CANCELLED' where status in ('QUEUED', 'RUNNING')");
-      await store.em().execute('delete from mapping_lease', [], 'run');
+      await closeQueuesAndClear(store, queues);
     });
     afterAll(async () => {
       await store?.close();
@@ -314,11 +313,11 @@ export function describeJobQueueConformance(driver: string, makeQueue: QueueFact
       expect(await scheduled(disabled)).toBe(0);
 
       // The mapping row is the source of truth: change it, then tell the queue.
-      await saveTableMapping(store.em(), mappingInput({ name: await nameOf(store, byHand), scheduleSeconds: 1 }));
+      await saveTableMapping(store.em(), mappingInput({ name: await mappingName(store, byHand), scheduleSeconds: 1 }));
       await queue.setSchedule(byHand, 1);
       await saveTableMapping(
         store.em(),
-        mappingInput({ name: await nameOf(store, every), scheduleSeconds: 1, enabled: false }),
+        mappingInput({ name: await mappingName(store, every), scheduleSeconds: 1, enabled: false }),
       );
       await queue.removeSchedule(every);
       const everyBefore = await scheduled(every);
@@ -350,11 +349,4 @@ export function describeJobQueueConformance(driver: string, makeQueue: QueueFact
       expect(await scheduled(disabled)).toHaveLength(0);
     });
   });
-}
-
-async function nameOf(store: Store, mappingId: number): Promise<string> {
-  const rows = await store
-    .em()
-    .execute<Array<{ name: string }>>('select name from table_mapping where id = ?', [mappingId]);
-  return rows[0]!.name;
 }

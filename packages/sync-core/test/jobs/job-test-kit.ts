@@ -2,7 +2,7 @@ import type { Store } from '../../src/db/orm.js';
 import { emptyCounters, type SyncOutcome, type SyncRun } from '../../src/engine/sync-run.js';
 import { type SyncJob, SyncJobSchema } from '../../src/entities/index.js';
 import { type DomainEvent, InProcessEventBus, type SyncJobSnapshot } from '../../src/events/event-publisher.js';
-import type { RunJob } from '../../src/jobs/job-queue.js';
+import type { JobQueue, RunJob } from '../../src/jobs/job-queue.js';
 import { saveTableMapping } from '../../src/mappings/table-mapping.repository.js';
 import type { TableMappingInput } from '../../src/mappings/table-mapping-input.js';
 
@@ -31,6 +31,23 @@ export async function jobRow(store: Store, jobId: number): Promise<SyncJob> {
   const job = await store.em().findOne(SyncJobSchema, { id: jobId });
   if (!job) throw new Error(`job ${jobId} not found`);
   return job;
+}
+
+export async function mappingName(store: Store, mappingId: number): Promise<string> {
+  const rows = await store
+    .em()
+    .execute<Array<{ name: string }>>('select name from table_mapping where id = ?', [mappingId]);
+  return rows[0]!.name;
+}
+
+/**
+ * After a test: closes its queues at once (and forgets them), then leaves no job waiting or running and no
+ * lease held, whatever the test left behind.
+ */
+export async function closeQueuesAndClear(store: Store, queues: JobQueue[]): Promise<void> {
+  await Promise.all(queues.splice(0).map((queue) => queue.close({ graceful: false })));
+  await store.em().execute("update sync_job set status = 'CANCELLED' where status in ('QUEUED', 'RUNNING')");
+  await store.em().execute('delete from mapping_lease', [], 'run');
 }
 
 /** Polls until `check` returns something truthy; fails with `what` after `timeoutMs`. */
