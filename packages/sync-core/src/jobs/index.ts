@@ -1,5 +1,6 @@
-// The job runner's public pieces: the queue interface, today's in-process driver, the scheduler, and the
-// row-level operations a future driver (BullMQ on Redis) reuses so that the `sync_job` table stays the record.
+// The job runner's public pieces: the queue interface, its two drivers (in-process, and BullMQ on Redis), the
+// scheduler, and the row-level operations every driver shares so that the `sync_job` table stays the record.
+export * from './bullmq/index.js';
 export * from './in-process-queue.js';
 export * from './job-queue.js';
 export * from './job-runner.js';
