@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/knex';
-import type { ConnectorRegistry, EventPublisher, JobQueue, Store } from '@tandem/sync-core';
+import type { ActionLeaseSettings, ConnectorRegistry, EventPublisher, JobQueue, Store } from '@tandem/sync-core';
 import type { Caller } from './auth/api-keys.js';
 import type { KeySessions } from './auth/key-sessions.js';
 import type { TandemPubSub } from './pubsub.js';
@@ -16,6 +16,11 @@ export interface ApiServices {
   pubsub: TandemPubSub;
   /** What `/readyz` checks; default the store alone. With Redis configured, Redis too. */
   readiness?: ReadinessCheck[];
+  /**
+   * How triage actions wait for a running job of their mapping before they answer MAPPING_BUSY
+   * (docs/TRIAGE.md); sync-core's default (up to 5 s) without it.
+   */
+  actionLease?: Partial<ActionLeaseSettings>;
 }
 
 /**

@@ -7,6 +7,6 @@ import type { GraphQLContext } from '../context.js';
  * neither imports the other; their refusals of bad input go through `reportingInputErrors`.
  */
 export function actionContext(context: GraphQLContext): ActionContext {
-  const { store, connectors, events, queue } = context.services;
-  return { store, connectors, events, queue, actor: context.caller?.name ?? 'api' };
+  const { store, connectors, events, queue, actionLease } = context.services;
+  return { store, connectors, events, queue, actor: context.caller?.name ?? 'api', lease: actionLease };
 }

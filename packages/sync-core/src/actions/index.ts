@@ -1,5 +1,6 @@
 // The triage actions of the Coupled Data Synchronization Errors page (DESIGN.md "Triage actions"), and
 // retention by hand and on its schedule.
+export { type ActionLeaseSettings, DEFAULT_ACTION_LEASE } from './action-lease.js';
 export * from './action-types.js';
 export { type CoupleRecordsInput, type CoupleRecordsResult, coupleRecords } from './couple-records.action.js';
 export { deleteRecords } from './delete-records.action.js';

@@ -1,12 +1,14 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import {
   COUPLING_STATES,
+  MappingBusyError as CoreMappingBusyError,
   type Coupling,
   CouplingSchema,
   coupleRecords,
   listCouplings,
   MappingNotFoundError,
 } from '@tandem/sync-core';
-import { NotFoundError } from '../../errors/index.js';
+import { MappingBusyError, NotFoundError } from '../../errors/index.js';
 import { actionContext } from '../action-context.js';
 import { builder } from '../builder.js';
 import { reportingInputErrors } from '../core-input-errors.js';
@@ -97,9 +99,9 @@ builder.mutationFields((t) => ({
   coupleRecords: t.field({
     type: CoupleRecordsPayload,
     authScopes: { operator: true },
-    errors: { types: COMMON_ERRORS },
+    errors: { types: [...COMMON_ERRORS, MappingBusyError] },
     description:
-      'Couples two existing records by hand and synchronizes them at once, the winner’s values first (default LOCAL).',
+      'Couples two existing records by hand and synchronizes them at once, the winner’s values first (default LOCAL). MappingBusyError while a job of the mapping runs.',
     args: {
       mappingId: t.arg.id({ required: true }),
       localId: t.arg.string({ required: true }),
@@ -121,6 +123,12 @@ builder.mutationFields((t) => ({
         return { coupling, outcome: result.outcome, message: result.message };
       } catch (error) {
         if (error instanceof MappingNotFoundError) throw new NotFoundError('TableMapping', String(args.mappingId));
+        if (error instanceof CoreMappingBusyError) {
+          throw new MappingBusyError(
+            error.message,
+            error.jobId == null ? null : encodeGlobalID('SyncJob', error.jobId),
+          );
+        }
         throw error;
       }
     },

@@ -2,6 +2,7 @@ import { ApiError } from '../../errors/api.error.js';
 import { ForbiddenError } from '../../errors/forbidden.error.js';
 import { InvalidIdError } from '../../errors/invalid-id.error.js';
 import { InvalidInputError } from '../../errors/invalid-input.error.js';
+import { MappingBusyError } from '../../errors/mapping-busy.error.js';
 import { NotFoundError } from '../../errors/not-found.error.js';
 import { builder } from '../builder.js';
 
@@ -36,6 +37,18 @@ builder.objectType(InvalidInputError, {
   name: 'InvalidInputError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ argument: t.exposeString('argument') }),
+});
+
+builder.objectType(MappingBusyError, {
+  name: 'MappingBusyError',
+  interfaces: [ErrorInterface],
+  description: 'A job of the mapping is running (or another action on it): nothing changed; try again when it ends.',
+  fields: (t) => ({
+    runningJobId: t.exposeID('runningJobId', {
+      nullable: true,
+      description: 'The running SyncJob that keeps the mapping, if a job does.',
+    }),
+  }),
 });
 
 /** The failures most fields can have; listed first so the most specific class wins over BaseError. */

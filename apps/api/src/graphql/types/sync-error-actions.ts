@@ -44,8 +44,17 @@ const ActionFailureRef = builder.objectRef<ActionResult['failures'][number]>('Sy
           .load(f.errorId)
           .catch(() => null),
     }),
-    code: t.exposeString('code', { description: 'NOT_FOUND, NOT_OPEN, ACTION_NOT_APPLICABLE, WRITE_FAILED, …' }),
+    code: t.exposeString('code', {
+      description:
+        'NOT_FOUND, NOT_OPEN, ACTION_NOT_APPLICABLE, WRITE_FAILED, …; MAPPING_BUSY: a job of the mapping was running, nothing changed, try again when it ends.',
+    }),
     reason: t.exposeString('reason'),
+    runningJob: t.field({
+      type: SyncJobRef,
+      nullable: true,
+      description: 'MAPPING_BUSY: the job that kept the mapping (null when another action did).',
+      resolve: (f) => f.jobId ?? null,
+    }),
   }),
 });
 
