@@ -13,7 +13,6 @@ import {
   cancelSyncJob,
   type EnqueueJobInput,
   enqueueSyncJob,
-  findQueuedJobs,
   loadSyncJob,
   parseScope,
   type RunRequest,
@@ -21,10 +20,10 @@ import {
   toSyncJobSnapshot,
 } from '../sync-job.repository.js';
 import { waitAtMost } from '../wait-at-most.js';
+import { BullMqDispatches } from './bullmq-dispatches.js';
 import {
   DEFAULT_PREFIX,
   type DispatchData,
-  dispatchJobId,
   SCHEDULES_QUEUE,
   type ScheduleTickData,
   SYNC_JOBS_QUEUE,
@@ -100,7 +99,7 @@ export class BullMqQueue implements JobQueue {
   private readonly reportError: (error: unknown) => void;
 
   private readonly redis: RedisClients;
-  private readonly jobs: Queue<DispatchData>;
+  private readonly dispatches: BullMqDispatches;
   private readonly ticks: Queue<ScheduleTickData>;
   private readonly schedules: BullMqSchedules;
   private readonly processor: SyncJobProcessor;
@@ -127,19 +126,9 @@ export class BullMqQueue implements JobQueue {
     this.reportError = options.onError ?? ((error) => console.error('[tandem jobs]', describeError(error)));
 
     this.redis = new RedisClients(options.redis, this.reportError);
-    const queueOptions = { connection: this.redis.producer, prefix: this.prefix };
-    // A dispatch is removed once handled: the row is the record, and a removed id may be dispatched again.
-    this.jobs = new Queue<DispatchData>(SYNC_JOBS_QUEUE, {
-      ...queueOptions,
-      defaultJobOptions: {
-        removeOnComplete: true,
-        removeOnFail: true,
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 1000 },
-      },
-    });
-    this.ticks = new Queue<ScheduleTickData>(SCHEDULES_QUEUE, queueOptions);
-    for (const queue of [this.jobs, this.ticks]) queue.on('error', (error) => this.redis.report(error));
+    this.dispatches = new BullMqDispatches(this.store, this.redis, this.prefix);
+    this.ticks = new Queue<ScheduleTickData>(SCHEDULES_QUEUE, { connection: this.redis.producer, prefix: this.prefix });
+    for (const queue of [this.dispatches.queue, this.ticks]) queue.on('error', (error) => this.redis.report(error));
     // Redis is back (or up for the first time since a start without it), perhaps without its data: a
     // worker puts back what the store says should be there instead of waiting for the next sweep.
     this.redis.producer.on('ready', () => {
@@ -160,7 +149,7 @@ export class BullMqQueue implements JobQueue {
       retryDelayMs: options.leaseRetryDelayMs ?? 1000,
       publishStored: (jobId) => this.publishStored(jobId),
       rerun: (job) => this.rerun(job),
-      promoteWaiting: (mappingId) => this.promoteWaiting(mappingId),
+      promoteWaiting: (mappingId) => this.dispatches.promoteWaiting(mappingId),
     });
     this.schedules = new BullMqSchedules({
       store: this.store,
@@ -206,10 +195,7 @@ export class BullMqQueue implements JobQueue {
     const outcome = await cancelSyncJob(this.store.em(), jobId);
     if (outcome === 'CANCELLED') {
       await this.publishStored(jobId);
-      // Best effort: a dispatch that stays (locked by a worker, Redis away) finds its row cancelled and ends.
-      if (this.state !== 'closed' && this.redis.isReady()) {
-        await this.jobs.remove(dispatchJobId(jobId)).catch(() => {});
-      }
+      if (this.state !== 'closed') await this.dispatches.remove(jobId);
     }
     if (outcome === 'CANCEL_REQUESTED') this.processor.markCancelRequested(jobId);
     return { jobId, outcome };
@@ -226,7 +212,7 @@ export class BullMqQueue implements JobQueue {
     if (!this.isWorker) return;
     await this.recover(this.workerId);
     await this.syncSchedulesReporting();
-    await this.dispatchQueued().catch((error) => this.redis.report(error));
+    await this.dispatches.addQueued().catch((error) => this.redis.report(error));
     const workerOptions = {
       connection: this.redis.forWorkers(),
       prefix: this.prefix,
@@ -267,7 +253,7 @@ export class BullMqQueue implements JobQueue {
         // Forced only when a run was given up on: a normal close waits for BullMQ to record the finished ones.
         await this.closeWithin(this.jobWorker, abandoned);
       }
-      await Promise.all([this.closeWithin(this.jobs), this.closeWithin(this.ticks)]);
+      await Promise.all([this.closeWithin(this.dispatches.queue), this.closeWithin(this.ticks)]);
     } finally {
       await this.redis.close();
       this.state = 'closed';
@@ -306,20 +292,8 @@ export class BullMqQueue implements JobQueue {
     const { job, created } = enqueued;
     if (created) this.publish(toSyncJobSnapshot(job));
     // A waiting job is dispatched again too: a no-op while its dispatch exists, a repair if it went missing.
-    if (dispatching) await this.dispatch(job.id, job.mappingId);
+    if (dispatching) await this.dispatches.add(job.id, job.mappingId);
     return { jobId: job.id, alreadyQueued: !created };
-  }
-
-  private async dispatch(jobId: number, mappingId: number): Promise<void> {
-    try {
-      await this.jobs.add('run', { jobId, mappingId }, { jobId: dispatchJobId(jobId) });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw this.redis.unavailable(
-        `${reason} (job ${jobId} is stored as QUEUED and is dispatched by a worker once Redis is back)`,
-        error,
-      );
-    }
   }
 
   /** A new run of an interrupted job's mapping, asked for as the interrupted one was; none for a deleted mapping. */
@@ -337,19 +311,6 @@ export class BullMqQueue implements JobQueue {
     }
   }
 
-  /** Starts the mapping's waiting dispatch now, instead of at the end of its postponement. */
-  private async promoteWaiting(mappingId: number): Promise<void> {
-    const [waiting] = await findQueuedJobs(this.store.em(), { mappingId, limit: 1 });
-    if (waiting) await this.promote(waiting.jobId);
-  }
-
-  private async promote(jobId: number): Promise<void> {
-    if (!this.redis.isReady()) return;
-    const dispatch = await this.jobs.getJob(dispatchJobId(jobId));
-    // It may have left the delayed set since it was read: then there is nothing to hurry.
-    if (dispatch && (await dispatch.isDelayed())) await dispatch.promote().catch(() => {});
-  }
-
   private async syncSchedulesReporting(): Promise<void> {
     await this.syncSchedules().catch((error) => this.redis.report(error));
   }
@@ -362,7 +323,7 @@ export class BullMqQueue implements JobQueue {
   /** Interrupted jobs and lost dispatches, on every worker: the two ways a job could otherwise wait forever. */
   private sweep(): void {
     this.recover()
-      .then(() => this.dispatchQueued())
+      .then(() => this.dispatches.addQueued())
       .catch((error) => this.redis.report(error));
   }
 
@@ -374,19 +335,7 @@ export class BullMqQueue implements JobQueue {
     const ids = await recoverInterruptedJobs(this.store.em(), { restartedWorkerId });
     for (const jobId of ids) {
       await this.publishStored(jobId);
-      await this.promote(jobId);
-    }
-  }
-
-  /**
-   * Dispatches every QUEUED row again. Adding an existing dispatch is a no-op, so only rows whose dispatch
-   * was lost are repaired: the add failed as Redis went away, Redis lost its data, or the row was queued
-   * by a process without Redis.
-   */
-  private async dispatchQueued(): Promise<void> {
-    if (!this.redis.isReady()) return;
-    for (const { jobId, mappingId } of await findQueuedJobs(this.store.em(), { limit: 1000 })) {
-      await this.dispatch(jobId, mappingId);
+      await this.dispatches.promote(jobId);
     }
   }
 
