@@ -280,9 +280,13 @@ describe.each(DIALECTS)('bullmq queue specifics on %s', (dialect) => {
     const proxy = await TcpProxy.start('127.0.0.1', Number(new URL(REDIS_URL).port || 6379));
     try {
       const reported: unknown[] = [];
+      const told: string[] = [];
+      const ignore = () => {};
+      const logger = { debug: ignore, info: (message: string) => told.push(message), warn: ignore, error: ignore };
       const runner = new ControlledRunner(0);
       const worker = queueWith('reconnecting', runner.runJob, {
         redis: proxy.url,
+        logger,
         onError: (error) => reported.push(error),
       });
       await worker.start();
@@ -307,6 +311,8 @@ describe.each(DIALECTS)('bullmq queue specifics on %s', (dialect) => {
       expect(runner.runs.map((run) => run.jobId)).toEqual([first.jobId, jobId]);
       expect(reported.length).toBeGreaterThan(0);
       expect(reported.length).toBeLessThanOrEqual(3);
+      expect(told).toContain('the job queue is available again');
+      expect(told).toContain('job started'); // the shared runner logs each job through the queue's logger
     } finally {
       await proxy.down();
     }

@@ -4,8 +4,8 @@ import { runSync } from '../../engine/run-sync.js';
 import type { SyncContext } from '../../engine/sync-context.js';
 import type { SyncJob } from '../../entities/sync-job.entity.js';
 import { MappingNotFoundError } from '../../errors/mapping-not-found.error.js';
-import { describeError } from '../../errors/redact-sql.js';
 import type { EventPublisher, SyncJobSnapshot } from '../../events/event-publisher.js';
+import { consoleLogger, type Logger } from '../../logging/logger.js';
 import type { CancelResult, EnqueueResult, JobQueue, RunJob } from '../job-queue.js';
 import type { JobRunnerDeps } from '../job-runner.js';
 import { DEFAULT_LEASE_TTL_MS } from '../mapping-lease.js';
@@ -66,7 +66,12 @@ export interface BullMqQueueOptions {
   stalledIntervalMs?: number;
   /** How long a call waits for a first connection to Redis before it reports it unavailable; default 3 s. */
   connectTimeoutMs?: number;
-  /** Where failures of the queue itself go (Redis away, a lost database connection…); default console.error. */
+  /**
+   * Where the queue and its jobs log (a job's lines carry its id and mapping); default: failures to stderr,
+   * nothing else.
+   */
+  logger?: Logger;
+  /** Where failures of the queue itself go (Redis away, a lost database connection…); default the logger's `error`. */
   onError?: (error: unknown) => void;
 }
 
@@ -96,6 +101,7 @@ export class BullMqQueue implements JobQueue {
   private readonly stalledIntervalMs: number;
   private readonly connectTimeoutMs: number;
   private readonly prefix: string;
+  private readonly logger: Logger;
   private readonly reportError: (error: unknown) => void;
 
   private readonly redis: RedisClients;
@@ -123,9 +129,12 @@ export class BullMqQueue implements JobQueue {
     this.stalledIntervalMs = options.stalledIntervalMs ?? 30_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 3000;
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
-    this.reportError = options.onError ?? ((error) => console.error('[tandem jobs]', describeError(error)));
+    this.logger = options.logger ?? consoleLogger('tandem jobs');
+    this.reportError = options.onError ?? ((error) => this.logger.error('job queue failure', { err: error }));
 
-    this.redis = new RedisClients(options.redis, this.reportError);
+    this.redis = new RedisClients(options.redis, this.reportError, (where) => {
+      this.logger.info('the job queue is available again', { redis: where });
+    });
     this.dispatches = new BullMqDispatches(this.store, this.redis, this.prefix);
     this.ticks = new Queue<ScheduleTickData>(SCHEDULES_QUEUE, { connection: this.redis.producer, prefix: this.prefix });
     for (const queue of [this.dispatches.queue, this.ticks]) queue.on('error', (error) => this.redis.report(error));
@@ -143,6 +152,7 @@ export class BullMqQueue implements JobQueue {
       progressIntervalMs: options.progressIntervalMs ?? 250,
       publish: (job) => this.publish(job),
       reportError: this.reportError,
+      logger: this.logger,
     };
     this.processor = new SyncJobProcessor({
       runner,
@@ -305,7 +315,8 @@ export class BullMqQueue implements JobQueue {
       requestedBy: job.requestedBy,
     };
     try {
-      await this.enqueueJob({ mappingId: job.mappingId, ...request });
+      const rerun = await this.enqueueJob({ mappingId: job.mappingId, ...request });
+      this.logger.info('interrupted job re-run', { jobId: job.id, mappingId: job.mappingId, rerunJobId: rerun?.jobId });
     } catch (error) {
       if (!(error instanceof MappingNotFoundError)) throw error;
     }
@@ -334,6 +345,7 @@ export class BullMqQueue implements JobQueue {
   private async recover(restartedWorkerId?: string): Promise<void> {
     const ids = await recoverInterruptedJobs(this.store.em(), { restartedWorkerId });
     for (const jobId of ids) {
+      this.logger.warn('job interrupted: its process stopped while it ran', { jobId });
       await this.publishStored(jobId);
       await this.dispatches.promote(jobId);
     }

@@ -35,6 +35,8 @@ export class RedisClients {
   constructor(
     private readonly source: RedisSource,
     private readonly reportError: (error: unknown) => void,
+    /** Told when Redis answers again after an outage was reported. */
+    private readonly onRestored: (where: string) => void = () => {},
   ) {
     if (typeof source === 'string') {
       this.producer = new Redis(source, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy });
@@ -51,6 +53,7 @@ export class RedisClients {
     });
     this.producer.on('ready', () => {
       this.lastError = null;
+      if (this.reportedAt !== null) this.onRestored(this.where);
       this.reportedAt = null;
     });
   }
