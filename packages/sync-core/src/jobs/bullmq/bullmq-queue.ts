@@ -255,7 +255,9 @@ export class BullMqQueue implements JobQueue {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.sweepTimer = this.refreshTimer = null;
     try {
-      // No new dispatches from now on; the running ones finish, are cancelled, or are given up on.
+      // No new dispatches from now on (one fetched meanwhile goes back); the running ones finish, are
+      // cancelled, or are given up on.
+      this.processor.stopTaking();
       await this.jobWorker?.pause(true);
       if (this.tickWorker) await this.closeWithin(this.tickWorker);
       if (this.jobWorker) {

@@ -68,13 +68,18 @@ export class SyncJobProcessor {
     if (active) active.cancelRequested = true;
   }
 
+  /** From now on a dispatch is put back for another worker instead of being run here. */
+  stopTaking(): void {
+    this.stopping = true;
+  }
+
   /**
    * Stops running jobs (`close`): graceful lets them finish for up to `timeoutMs`; then the rest are asked
    * to cancel and given `timeoutMs` more. Returns whether some run was given up on (its lease then runs
    * out and the interrupted-job sweep recovers its row).
    */
   async stop(graceful: boolean, timeoutMs: number): Promise<{ abandoned: boolean }> {
-    this.stopping = true;
+    this.stopTaking();
     if (graceful) await this.settle(timeoutMs);
     if (this.active.size > 0) {
       // Asked here only, not in the row: the row's flag means a person wanted the job stopped, and such a
