@@ -8,5 +8,14 @@ const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
 
 export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
-  test: { include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // One file at a time: the files that start whole deployments (test/cluster: several `tandem start`
+    // processes, each with its job threads and connection pools) would otherwise together exceed the
+    // test PostgreSQL's 100 connections. On two cores files barely overlapped anyway (measured: 381 s
+    // wall for 353 s of tests).
+    fileParallelism: false,
+  },
 });

@@ -84,9 +84,7 @@ export const configSchema = z.strictObject({
   retention: z.strictObject({ days: z.number().int().min(1).default(30) }).default({ days: 30 }),
   // How long a job's mapping lease lives without renewal (renewed every third of it while the job runs):
   // after a worker dies, its job is marked interrupted this long after its last renewal.
-  jobs: z
-    .strictObject({ leaseSeconds: z.number().int().min(3).max(3600).default(30) })
-    .default({ leaseSeconds: 30 }),
+  jobs: z.strictObject({ leaseSeconds: z.number().int().min(3).max(3600).default(30) }).default({ leaseSeconds: 30 }),
   // BullMQ on Redis for jobs, and Redis for subscription events across processes (docs/OPERATIONS.md).
   // Absent: the in-process queue, as on one machine. `prefix` names the deployment in Redis keys.
   queue: z

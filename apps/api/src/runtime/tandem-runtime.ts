@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
+  BullMqQueue,
   type Connector,
   createStore,
   InProcessEventBus,
   InProcessQueue,
+  type JobQueue,
   JobThreadPool,
   type Logger,
   RetentionSchedule,
@@ -19,7 +22,7 @@ export interface TandemRuntime {
   store: Store;
   connectors: Map<string, Connector>;
   events: InProcessEventBus;
-  queue: InProcessQueue;
+  queue: JobQueue;
   /** Stops taking jobs, lets a running job finish (or cancels it after a timeout), closes everything. */
   close(): Promise<void>;
 }
@@ -55,7 +58,7 @@ export async function startRuntime(
     await closeConnectors(connectors);
     throw error;
   }
-  for (const mapping of config.mappings) await saveTableMapping(store.em(), mapping);
+  for (const mapping of config.mappings) await saveConfiguredMapping(store, mapping);
   const events = new InProcessEventBus();
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // Jobs run on worker threads (each with its own store and app connections), never on this event loop:
@@ -68,13 +71,28 @@ export async function startRuntime(
           { onEvent: (event) => events.publish(event) },
         )
       : null;
-  const queue = new InProcessQueue({
-    context: { store, connectors, events, workerId },
-    runJob: threads?.runJob,
-    schedules: options.schedules ?? true,
-    leaseTtlMs: config.jobs.leaseSeconds * 1000,
-    logger: options.logger,
-  });
+  // With Redis configured, BullMQ carries jobs across processes (and keeps the schedules once per
+  // deployment); without it, the in-process driver. Both keep `sync_job` as the record and run jobs on
+  // the job threads.
+  const context = { store, connectors, events, workerId };
+  const leaseTtlMs = config.jobs.leaseSeconds * 1000;
+  const queue: JobQueue = config.queue
+    ? new BullMqQueue({
+        context,
+        runJob: threads?.runJob,
+        redis: config.queue.redis,
+        prefix: config.queue.prefix,
+        worker: options.runJobs ?? true,
+        leaseTtlMs,
+        logger: options.logger,
+      })
+    : new InProcessQueue({
+        context,
+        runJob: threads?.runJob,
+        schedules: options.schedules ?? true,
+        leaseTtlMs,
+        logger: options.logger,
+      });
   // The retention policy runs where the schedules run: in the process that works jobs.
   const log = options.logger;
   const retention = new RetentionSchedule(
@@ -101,4 +119,20 @@ export async function startRuntime(
 
 function isInMemory(url: string): boolean {
   return url.startsWith('sqlite:') && url.slice('sqlite:'.length).replace(/^\/\//, '') === ':memory:';
+}
+
+/**
+ * Writes one of the config's mappings into the store. Several processes of one deployment start at once
+ * and each writes the same mappings: the second insert of a name meets the first one's unique key — it
+ * then finds the row and updates it instead, so a simultaneous start never stops a process.
+ */
+async function saveConfiguredMapping(store: Store, mapping: TandemConfig['mappings'][number]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await saveTableMapping(store.em(), mapping);
+      return;
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException) || attempt >= 3) throw error;
+    }
+  }
 }

@@ -12,6 +12,7 @@ let cluster: Cluster;
 let api: TandemProcess;
 let redis: ChildProcess | null = null;
 let port = 0;
+const RECORDS = 20_000;
 
 /** Whether something accepts TCP connections on the port. */
 function accepts(port: number): Promise<boolean> {
@@ -71,7 +72,7 @@ const readyz = async (process: TandemProcess) => {
 beforeAll(async () => {
   port = await freePort();
   await startRedis();
-  cluster = await Cluster.create({ customers: 500, redisUrl: `redis://127.0.0.1:${port}` });
+  cluster = await Cluster.create({ customers: RECORDS, redisUrl: `redis://127.0.0.1:${port}` });
   api = await cluster.start('api');
   await cluster.start('worker');
 }, 120_000);
@@ -81,9 +82,29 @@ afterAll(async () => {
   if (redis) await stopRedis();
 });
 
-describe('Redis going away and coming back', () => {
-  it('keeps the API answering, says not ready while it is away, runs jobs, and is ready again after', async () => {
+interface JobRow {
+  id: number;
+  status: string;
+  processed: number;
+  message: string | null;
+}
+
+const jobs = () => cluster.store<JobRow>('select id, status, processed, message from sync_job order by id');
+
+async function runSync(): Promise<Record<string, unknown>> {
+  const { tableMappings } = await cluster.gql<{ tableMappings: { id: string }[] }>(api, '{ tableMappings { id } }');
+  const { runSync } = await cluster.gql<{ runSync: Record<string, unknown> }>(
+    api,
+    `mutation { runSync(mappingId: "${tableMappings[0]!.id}", full: true) { __typename ... on Error { code message } } }`,
+  );
+  return runSync;
+}
+
+describe('Redis going away in the middle of a job, and coming back', () => {
+  it('keeps the API answering, refuses new jobs clearly, says not ready, and resumes with nothing lost', async () => {
     expect((await readyz(api)).status).toBe(200);
+    expect(await runSync()).toEqual({ __typename: 'RunSyncPayload' });
+    await until('the job to run', jobs, (rows) => rows.some((row) => row.status === 'RUNNING' && row.processed > 0));
     await stopRedis();
 
     const away = await until(
@@ -92,25 +113,15 @@ describe('Redis going away and coming back', () => {
       (state) => state.status === 503,
     );
     expect(away.body).toMatchObject({ status: 'unavailable', store: true, redis: false });
-    // Queries and mutations go on: a job asked for now is queued in the store and run by the worker.
-    const { tableMappings } = await cluster.gql<{ tableMappings: { id: string; name: string }[] }>(
+    // Reads go on; a new job is refused with a reason, and nothing is stored for it.
+    const { tableMappings } = await cluster.gql<{ tableMappings: { name: string }[] }>(
       api,
-      '{ tableMappings { id name } }',
+      '{ tableMappings { name } }',
     );
     expect(tableMappings.map((mapping) => mapping.name)).toEqual(['customers_1']);
-    await cluster.gql(api, `mutation { runSync(mappingId: "${tableMappings[0]!.id}") { __typename } }`);
-    const job = await until(
-      'the job to finish while Redis is away',
-      async () =>
-        (
-          await cluster.store<{ status: string; inserted: number }>(
-            'select status, inserted from sync_job order by id desc limit 1',
-          )
-        )[0],
-      (row) => row !== undefined && ['SUCCEEDED', 'PARTIAL', 'FAILED'].includes(row.status),
-    );
-    expect(job).toMatchObject({ status: 'SUCCEEDED' });
-    expect(Number(job!.inserted)).toBe(500);
+    const before = (await jobs()).length;
+    expect(await runSync()).toMatchObject({ __typename: 'BaseError', code: 'QUEUE_UNAVAILABLE' });
+    expect((await jobs()).length).toBe(before);
 
     await startRedis();
     const back = await until(
@@ -120,7 +131,29 @@ describe('Redis going away and coming back', () => {
       60_000,
     );
     expect(back.body).toEqual({ status: 'ready', store: true, redis: true });
-    const [{ n }] = await cluster.apps<{ n: string }>('select count(*) as n from account_1');
-    expect(Number(n)).toBe(500);
-  }, 180_000);
+    // Whatever was running or waiting ends; a new run after that finds everything in place.
+    await until(
+      'the jobs to end',
+      jobs,
+      (rows) => rows.every((row) => !['RUNNING', 'QUEUED'].includes(row.status)),
+      120_000,
+    );
+    expect(await runSync()).toEqual({ __typename: 'RunSyncPayload' });
+    const last = await until(
+      'the last run to end',
+      jobs,
+      (rows) => !['RUNNING', 'QUEUED'].includes(rows.at(-1)!.status),
+      120_000,
+    );
+    expect(last.at(-1)!.status).toBe('SUCCEEDED');
+    for (const row of last)
+      expect(
+        ['SUCCEEDED', 'FAILED'].includes(row.status) &&
+          (row.status === 'SUCCEEDED' || /interrupted/.test(row.message ?? '')),
+      ).toBe(true);
+    const [crm] = await cluster.apps<Record<string, unknown>>(
+      'select count(*) as rows, count(distinct erp_id) as keys from account_1',
+    );
+    expect({ rows: Number(crm!.rows), keys: Number(crm!.keys) }).toEqual({ rows: RECORDS, keys: RECORDS });
+  }, 300_000);
 });

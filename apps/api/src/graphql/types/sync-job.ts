@@ -1,12 +1,14 @@
 import {
   listSyncJobs,
   MappingNotFoundError,
+  QueueUnavailableError,
   type SyncJob,
   SyncJobSchema,
   type SyncJobSnapshot,
 } from '@tandem/sync-core';
 import { filter, pipe } from 'graphql-yoga';
 import { NotFoundError } from '../../errors/not-found.error.js';
+import { QueueUnavailableApiError } from '../../errors/queue-unavailable.error.js';
 import { builder } from '../builder.js';
 import { reportingInputErrors } from '../core-input-errors.js';
 import { parseDatabaseId, parseId, parseOptionalId } from '../ids.js';
@@ -129,6 +131,9 @@ builder.mutationFields((t) => ({
         return { job: await SyncJobRef.getDataloader(context).load(jobId), alreadyQueued };
       } catch (error) {
         if (error instanceof MappingNotFoundError) throw new NotFoundError('TableMapping', String(args.mappingId));
+        if (error instanceof QueueUnavailableError) {
+          throw new QueueUnavailableApiError('the job queue is unavailable (Redis cannot be reached): try again');
+        }
         throw error;
       }
     },
