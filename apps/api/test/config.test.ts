@@ -153,9 +153,7 @@ describe('config validation', () => {
     );
     // An unset variable substituted as '' must not open /metrics to an empty bearer.
     expect(errorOf(() => parseConfig({ ...clone(), metrics: { token: '' } }, {})).path).toBe('metrics.token');
-    expect(errorOf(() => parseConfig({ ...clone(), metrics: { tokn: 'a'.repeat(32) } }, {})).path).toBe(
-      'metrics.tokn',
-    );
+    expect(errorOf(() => parseConfig({ ...clone(), metrics: { tokn: 'a'.repeat(32) } }, {})).path).toBe('metrics.tokn');
     expect(errorOf(() => parseConfig({ ...clone(), logging: { level: 'loud' } }, {})).path).toBe('logging.level');
     expect(errorOf(() => parseConfig({ ...clone(), logging: { format: 'json' } }, {})).path).toBe('logging.format');
     expect(errorOf(() => parseConfig(clone(), { TANDEM_LOG_LEVEL: 'verbose' })).path).toBe('TANDEM_LOG_LEVEL');
