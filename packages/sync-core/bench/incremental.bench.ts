@@ -55,7 +55,14 @@ async function compareSizes(name: string, backend: Backend): Promise<string> {
     ratio: big.ms / small.ms,
     rss_mb: Math.round(big.maxRssMb),
     ...(big.floorMs !== undefined && small.floorMs !== undefined
-      ? { floor_1m: Math.round(big.floorMs), floor_100k: Math.round(small.floorMs) }
+      ? {
+          floor_1m: Math.round(big.floorMs),
+          floor_100k: Math.round(small.floorMs),
+          // Issue 16's targets: the engine against the by-hand floor of the same run (≤ 1.8), and how much
+          // more the engine grows from 100k to 1M than the floor does (≤ 1.5).
+          floor_ratio: big.ms / big.floorMs,
+          growth_ratio: (big.ms - small.ms) / (big.floorMs - small.floorMs),
+        }
       : {}),
     conflicts: big.openErrors,
     modified: big.counters.modified,
