@@ -53,6 +53,8 @@ export function operationCost(
   };
 
   const fieldCost = (field: FieldNode, visiting: ReadonlySet<string>): number => {
+    // Introspection is allowed or refused as a whole (limits.ts); its deep but bounded tree costs nothing here.
+    if (field.name.value === '__schema' || field.name.value === '__type') return 0;
     if (!field.selectionSet) return SCALAR_COST;
     return listSize(field, vars) * (OBJECT_COST + DEPTH_FACTOR * selectionCost(field.selectionSet, visiting));
   };
