@@ -1,19 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, ensureDemoApps } from '../src/demo/demo-apps.js';
+import { startTandem, type TandemStart } from './tandem-start.js';
 
 /**
  * `tandem start` as a child process with a config of its own: its stdout is JSON log lines (plus the few
  * plain lines people and scripts read), a job's lines carry its id and mapping, the level is the config's
  * (or TANDEM_LOG_LEVEL's), and no line holds a SQL statement.
  */
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 const METRICS_TOKEN = 'logs-e2e-metrics-token-0123456789';
 /** What `tandem start` prints as plain text, not as log lines. */
 const PLAIN = /^(Admin API key|GraphQL API|Console|Health): /;
@@ -23,47 +19,16 @@ const SQL = /\b(insert\s+into|select\s+.+\s+from|update\s+\S+\s+set|delete\s+fro
 // biome-ignore lint/suspicious/noExplicitAny: log lines are whatever JSON pino wrote
 type Line = Record<string, any>;
 
-interface Running {
-  url: string;
-  stdout: string[];
-  stderr: string[];
-  stop(): Promise<number | null>;
-}
+type Running = TandemStart;
 
 let dir: string;
 let config: string;
 let adminKey = '';
 
 async function start(env: Record<string, string> = {}): Promise<Running> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, ['--import', TSX, CLI, 'start', '--config', config], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: '0', TANDEM_ADMIN_DIR: join(dir, 'no-console'), TANDEM_LOG_LEVEL: '', ...env },
-  });
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    void exited.then((code) =>
-      reject(new Error(`tandem start exited with ${code}:\n${[...stdout, ...stderr].join('\n')}`)),
-    );
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      stdout.push(line);
-      adminKey = /^Admin API key: (\S+)$/.exec(line)?.[1] ?? adminKey;
-      const match = /^GraphQL API: (\S+)\/graphql$/.exec(line);
-      if (match) resolve(match[1]!);
-    });
-  });
-  return {
-    url,
-    stdout,
-    stderr,
-    stop: async () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
+  const server = await startTandem(['--config', config], { cwd: dir, env: { TANDEM_LOG_LEVEL: '', ...env } });
+  adminKey = server.adminKey || adminKey;
+  return server;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the test reads whatever shape each query returns

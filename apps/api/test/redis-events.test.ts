@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InProcessEventBus, type SyncJobSnapshot } from '@tandem/sync-core';
+import { emptyCounters, InProcessEventBus, type SyncJobSnapshot } from '@tandem/sync-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bridgeEvents } from '../src/pubsub.js';
 import { createRedisEvents, type RedisEvents } from '../src/redis-event-target.js';
@@ -19,6 +19,7 @@ describe('subscription events over Redis', () => {
   });
 
   const job = (id: number): SyncJobSnapshot => ({
+    ...emptyCounters(),
     id,
     mappingId: 1,
     status: 'RUNNING',
@@ -26,14 +27,6 @@ describe('subscription events over Redis', () => {
     startedAt: 2,
     finishedAt: null,
     message: null,
-    inserted: 0,
-    modified: 0,
-    deleted: 0,
-    unchanged: 0,
-    skipped: 0,
-    failed: 0,
-    coupled: 0,
-    uncoupled: 0,
     processed: 5,
   });
 

@@ -1,14 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import Database from 'libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoActivitySimulator } from '../src/demo/activity-simulator.js';
 import { demoConfig, ensureDemoApps } from '../src/demo/demo-apps.js';
 import { tandem } from './cli-process.js';
+import { startTandem, type TandemStart } from './tandem-start.js';
 
 /**
  * Several writers on one SQLite store, on purpose: a running server whose every mapping is scheduled
@@ -16,44 +14,9 @@ import { tandem } from './cli-process.js';
  * twenty `tandem sync run --full` processes beside it. "database is locked" must never fail a job, mark a
  * live job interrupted, or reach a log.
  */
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
-
 let dir: string;
 let config: string;
-let server: { url: string; key: string; output: string[]; stop(): Promise<void> };
-
-async function startServer(): Promise<typeof server> {
-  const output: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, ['--import', TSX, CLI, 'start', '--config', config], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: '0', TANDEM_ADMIN_DIR: join(dir, 'no-console') },
-  });
-  createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
-  const lines = createInterface({ input: child.stdout! });
-  let key = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`tandem start exited with ${code}: ${output.join('\n')}`)));
-    lines.on('line', (line) => {
-      output.push(line);
-      key = /^Admin API key: (\S+)/.exec(line)?.[1] ?? key;
-      const match = /^GraphQL API: (\S+)\/graphql/.exec(line);
-      if (match) resolve(match[1]!);
-    });
-  });
-  return {
-    url,
-    key,
-    output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.removeAllListeners('exit');
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+let server: TandemStart;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tandem-writers-'));
@@ -64,7 +27,7 @@ beforeAll(async () => {
     config,
     JSON.stringify({ ...demo, mappings: demo.mappings.map((mapping) => ({ ...mapping, scheduleSeconds: 1 })) }),
   );
-  server = await startServer();
+  server = await startTandem(['--config', config], { cwd: dir });
 }, 60_000);
 
 afterAll(async () => {
@@ -75,7 +38,7 @@ afterAll(async () => {
 async function act(query: string): Promise<void> {
   const response = await fetch(`${server.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.key}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.adminKey}` },
     body: JSON.stringify({ query }),
   });
   const body = (await response.json()) as { errors?: unknown };
@@ -124,6 +87,6 @@ describe('SQLite with several writers', () => {
     const failed = store.prepare("select id, message from sync_job where status = 'FAILED'").all();
     store.close();
     expect(failed).toEqual([]);
-    expect(server.output.join('\n')).not.toMatch(/database is locked|SQLITE_BUSY/i);
+    expect([...server.stdout, ...server.stderr].join('\n')).not.toMatch(/database is locked|SQLITE_BUSY/i);
   }, 300_000);
 });

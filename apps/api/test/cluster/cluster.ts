@@ -1,12 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { SqlConnector } from '@tandem/sync-core';
 import { tandem } from '../cli-process.js';
+import { startTandem, type TandemStart } from '../tandem-start.js';
 
 /**
  * Tandem as a deployment of several processes for tests: a PostgreSQL store and apps (databases of
@@ -16,23 +14,10 @@ import { tandem } from '../cli-process.js';
 export const PG_SERVER_URL = process.env.TANDEM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 export const REDIS_URL = process.env.TANDEM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
-
 export type Role = 'api' | 'worker' | 'all';
 
-export interface TandemProcess {
-  role: Role;
-  /** `http://host:port` of the process's server (GraphQL for api/all; health and metrics for worker). */
-  url: string;
-  /** Everything it printed, stdout and stderr, line by line. */
-  output: string[];
-  child: ChildProcess;
-  /** SIGTERM and wait for the exit. */
-  stop(): Promise<void>;
-  /** SIGKILL: a crash, nothing cleaned up. */
-  kill(): Promise<void>;
-}
+/** One process of the deployment: a `tandem start --role ROLE`. */
+export type TandemProcess = TandemStart & { role: Role };
 
 export interface ClusterOptions {
   /** Customers in the ERP, all new to the CRM: the first job's size. */
@@ -154,48 +139,8 @@ export class Cluster {
 
   /** Starts `tandem start --role ROLE` and resolves once it listens. */
   async start(role: Role, env: Record<string, string> = {}): Promise<TandemProcess> {
-    const output: string[] = [];
-    const child = spawn(
-      process.execPath,
-      ['--import', TSX, CLI, 'start', '--role', role, '--config', this.configPath],
-      {
-        cwd: this.dir,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, TANDEM_ADMIN_DIR: join(this.dir, 'no-console'), ...env },
-      },
-    );
-    createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
-    const lines = createInterface({ input: child.stdout! });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${role} did not start:\n${output.join('\n')}`)), 60_000);
-      void exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`${role} exited:\n${output.join('\n')}`));
-      });
-      lines.on('line', (line) => {
-        output.push(line);
-        const match = /(?:GraphQL API|Health): (http:\/\/\S+?)(?:\/graphql|\/healthz)?$/.exec(line);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
-    const handle: TandemProcess = {
-      role,
-      url,
-      output,
-      child,
-      stop: async () => {
-        child.kill('SIGTERM');
-        await exited;
-      },
-      kill: async () => {
-        child.kill('SIGKILL');
-        await exited;
-      },
-    };
+    const started = await startTandem(['--role', role, '--config', this.configPath], { cwd: this.dir, env });
+    const handle = Object.assign(started, { role });
     this.processes.push(handle);
     return handle;
   }
