@@ -1,0 +1,2 @@
+// The emulator's public surface; filled in by the emulator's modules.
+export {};
