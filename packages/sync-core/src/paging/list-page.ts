@@ -1,6 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import type { EntityRows } from '../db/entity-rows.js';
-import { storeSqlAccess } from '../db/store-sql.js';
+import { type StoreSqlAccess, storeSqlAccess } from '../db/store-sql.js';
 import { cachedCount } from './count-cache.js';
 import { type CursorKey, decodeCursor, type Page, type PageRequest, pageSize, toPage } from './keyset-page.js';
 
@@ -30,10 +30,11 @@ export async function listPage<Row>(em: EntityManager, query: ListQuery<Row>): P
   query.where?.(base);
   const page = base.clone().select('*');
   seekDescending(page, query.rows.columnsOf(query.order), after);
-  const found = size === 0 ? [] : await runOnStore(em, page.limit(size + 1));
+  const store = storeOf(em);
+  const found = size === 0 ? [] : await runOnStore(store, page.limit(size + 1));
   let total: Promise<number> | null = null;
   const totalCount = () => {
-    total ??= cachedCount(knex, base.clone().count({ n: '*' }));
+    total ??= cachedCount(store, knex.client, base.clone().count({ n: '*' }).toSQL());
     return total;
   };
   const key = (row: Row): CursorKey => query.order.map((property) => row[property] as number);
@@ -53,9 +54,13 @@ function seekDescending(query: Knex.QueryBuilder, columns: readonly string[], af
  * Runs a built query through the store's plain-SQL access on its own connection, whose prepared
  * statements are cached: the ORM's driver prepares every statement anew, a large share of a page's cost.
  */
-async function runOnStore(em: EntityManager, query: Knex.QueryBuilder): Promise<Record<string, unknown>[]> {
+async function runOnStore(store: StoreSqlAccess, query: Knex.QueryBuilder): Promise<Record<string, unknown>[]> {
+  const { sql, bindings } = query.toSQL();
+  return store.session((session) => session.query(sql, bindings as unknown[]));
+}
+
+function storeOf(em: EntityManager): StoreSqlAccess {
   const knex = em.getKnex();
   const dialect = (knex.client as { dialect?: string }).dialect === 'postgresql' ? 'postgresql' : 'sqlite';
-  const { sql, bindings } = query.toSQL();
-  return storeSqlAccess(knex, dialect).session((store) => store.query(sql, bindings as unknown[]));
+  return storeSqlAccess(knex, dialect);
 }
