@@ -123,6 +123,12 @@ describe('config validation', () => {
     expect(errorOf(() => parseConfig(clone(), { PORT: 'x' })).path).toBe('PORT');
   });
 
+  it('takes how many jobs a process runs at once, 2 unless set, and names a wrong value by its path', () => {
+    expect(parseConfig(clone(), {}).jobs.concurrency).toBe(2);
+    expect(parseConfig({ ...clone(), jobs: { concurrency: 8 } }, {}).jobs).toEqual({ leaseSeconds: 30, concurrency: 8 });
+    expect(errorOf(() => parseConfig({ ...clone(), jobs: { concurrency: 0 } }, {})).path).toBe('jobs.concurrency');
+  });
+
   it('takes a Redis queue from the file or TANDEM_REDIS_URL, and names a bad URL or prefix by its path', () => {
     expect(parseConfig(clone(), {}).queue).toBeUndefined();
     const inFile = { ...clone(), queue: { redis: 'redis://127.0.0.1:6379' } };

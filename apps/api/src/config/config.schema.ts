@@ -84,7 +84,14 @@ export const configSchema = z.strictObject({
   retention: z.strictObject({ days: z.number().int().min(1).default(30) }).default({ days: 30 }),
   // How long a job's mapping lease lives without renewal (renewed every third of it while the job runs):
   // after a worker dies, its job is marked interrupted this long after its last renewal.
-  jobs: z.strictObject({ leaseSeconds: z.number().int().min(3).max(3600).default(30) }).default({ leaseSeconds: 30 }),
+  // `concurrency`: jobs one process runs at once, each on its own job thread (different mappings only:
+  // a mapping never runs two jobs at once). Raise it where jobs wait on slow apps rather than on CPU.
+  jobs: z
+    .strictObject({
+      leaseSeconds: z.number().int().min(3).max(3600).default(30),
+      concurrency: z.number().int().min(1).max(32).default(2),
+    })
+    .default({ leaseSeconds: 30, concurrency: 2 }),
   // BullMQ on Redis for jobs, and Redis for subscription events across processes (docs/OPERATIONS.md).
   // Absent: the in-process queue, as on one machine. `prefix` names the deployment in Redis keys.
   queue: z

@@ -84,6 +84,7 @@ export async function startRuntime(
         prefix: config.queue.prefix,
         worker: options.runJobs ?? true,
         leaseTtlMs,
+        concurrency: config.jobs.concurrency,
         logger: options.logger,
       })
     : new InProcessQueue({
@@ -91,6 +92,7 @@ export async function startRuntime(
         runJob: threads?.runJob,
         schedules: options.schedules ?? true,
         leaseTtlMs,
+        concurrency: config.jobs.concurrency,
         logger: options.logger,
       });
   // The retention policy runs where the schedules run: in the process that works jobs.
