@@ -1,6 +1,7 @@
 import { runScenarios } from '@tandem/sync-core/bench-kit';
 import { apiDuringSync } from './api-during-sync.bench.js';
 import { errorsPage } from './errors-page.bench.js';
+import { scaleOut } from './scale-out.bench.js';
 import { subscriptionFanout } from './subscription-fanout.bench.js';
 
 /**
@@ -10,6 +11,7 @@ import { subscriptionFanout } from './subscription-fanout.bench.js';
 const SCENARIOS: Record<string, () => Promise<string>> = {
   'api-during-sync': apiDuringSync,
   'errors-page': errorsPage,
+  'scale-out': scaleOut,
   'subscription-fanout': subscriptionFanout,
 };
 

@@ -27,6 +27,8 @@ export interface ClusterOptions {
   scheduleSeconds?: number;
   /** The mapping lease's lifetime: how soon a dead worker's job is found interrupted. */
   leaseSeconds?: number;
+  /** Jobs each process runs at once (`jobs.concurrency`). */
+  jobConcurrency?: number;
   redisUrl?: string;
 }
 
@@ -46,7 +48,7 @@ export class Cluster {
 
   static async create(options: ClusterOptions): Promise<Cluster> {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-cluster-'));
-    const full = { mappings: 1, scheduleSeconds: 0, leaseSeconds: 30, redisUrl: REDIS_URL, ...options };
+    const full = { mappings: 1, scheduleSeconds: 0, leaseSeconds: 30, jobConcurrency: 2, redisUrl: REDIS_URL, ...options };
     const cluster = new Cluster(full, join(dir, 'tandem.config.json'));
     await pgRun(`${PG_SERVER_URL}/postgres`, `create database "${cluster.storeDb}"`);
     await pgRun(`${PG_SERVER_URL}/postgres`, `create database "${cluster.appsDb}"`);
@@ -130,7 +132,7 @@ export class Cluster {
       server: { port: 0, host: '127.0.0.1' },
       queue: { redis: this.options.redisUrl, prefix: this.prefix },
       limits: { requestsPerMinutePerKey: 1_000_000, subscriptionsPerKey: 1_000 },
-      jobs: { leaseSeconds: this.options.leaseSeconds },
+      jobs: { leaseSeconds: this.options.leaseSeconds, concurrency: this.options.jobConcurrency },
       connectors,
       mappings,
     };
