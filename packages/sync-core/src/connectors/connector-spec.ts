@@ -1,11 +1,14 @@
 import type { Connector } from './connector.js';
+import { DataverseConnector, type DataverseConnectorSpec } from './dataverse/dataverse.connector.js';
 import { SqlConnector } from './sql/sql.connector.js';
 
 /**
  * How to open a connector, as plain data (a config file's `connectors.NAME`): what a job thread receives
  * to open its own connections to the apps, since a connection cannot cross threads.
  */
-export interface ConnectorSpec {
+export type ConnectorSpec = SqlConnectorSpec | DataverseConnectorSpec;
+
+export interface SqlConnectorSpec {
   type: 'sql';
   url: string;
 }
@@ -24,6 +27,12 @@ export async function openConnector(name: string, spec: ConnectorSpec): Promise<
         await connector.close();
         throw error;
       }
+      return connector;
+    }
+    case 'dataverse': {
+      // Checks the URL and credentials now: a token and one authenticated request.
+      const connector = DataverseConnector.open(name, spec);
+      await connector.verify();
       return connector;
     }
   }
