@@ -1,4 +1,5 @@
 import {
+  DATAVERSE_DEFAULTS,
   DELETION_CONFLICT_RESOLUTIONS,
   FILTER_OPERATORS,
   MAPPING_DEFAULTS,
@@ -71,10 +72,32 @@ const mapping = z.strictObject({
   fields: z.array(field).min(1),
 });
 
-const connector = z.strictObject({
+const sqlConnector = z.strictObject({
   type: z.literal('sql'),
   url: z.string().min(1),
 });
+
+const httpUrl = z.string().regex(/^https?:\/\/[^/\s]+/, 'must be an http:// or https:// URL');
+
+/** A Dataverse environment's Web API (docs/CONNECTORS.md); the secret comes from `${ENV}`. */
+const dataverseConnector = z.strictObject({
+  type: z.literal('dataverse'),
+  url: httpUrl,
+  apiVersion: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'like v9.2')
+    .default(DATAVERSE_DEFAULTS.apiVersion),
+  auth: z.strictObject({
+    tokenUrl: httpUrl,
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1, 'is empty (is its ${ENV} variable set to nothing?)'),
+    scope: z.string().min(1),
+  }),
+  batchSize: z.number().int().min(1).max(DATAVERSE_DEFAULTS.maxBatchSize).default(DATAVERSE_DEFAULTS.batchSize),
+  maxWaitSeconds: z.number().int().min(1).default(DATAVERSE_DEFAULTS.maxWaitSeconds),
+});
+
+const connector = z.discriminatedUnion('type', [sqlConnector, dataverseConnector]);
 
 export const configSchema = z.strictObject({
   database: z.strictObject({ url: z.string().min(1) }).default({ url: 'sqlite:./data/tandem.sqlite' }),
@@ -90,8 +113,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       leaseSeconds: z.number().int().min(3).max(3600).default(30),
       concurrency: z.number().int().min(1).max(32).default(2),
+      // How long a record-writing action (Synchronize, Restore, Delete …) waits for a running job of the
+      // mapping to end before it answers MAPPING_BUSY for that mapping's records; 0 tries once.
+      actionWaitSeconds: z.number().min(0).max(300).default(5),
     })
-    .default({ leaseSeconds: 30, concurrency: 2 }),
+    .default({ leaseSeconds: 30, concurrency: 2, actionWaitSeconds: 5 }),
   // BullMQ on Redis for jobs, and Redis for subscription events across processes (docs/OPERATIONS.md).
   // Absent: the in-process queue, as on one machine. `prefix` names the deployment in Redis keys.
   queue: z

@@ -69,7 +69,7 @@ function applyEnvOverrides(config: TandemConfig, env: NodeJS.ProcessEnv): Tandem
 function checkReferences(config: TandemConfig): void {
   parseDatabaseUrl(config.database.url, 'database.url');
   for (const [name, connector] of Object.entries(config.connectors)) {
-    parseDatabaseUrl(connector.url, `connectors.${name}.url`);
+    if (connector.type === 'sql') parseDatabaseUrl(connector.url, `connectors.${name}.url`);
   }
   const names = new Set<string>();
   config.mappings.forEach((mapping, index) => {

@@ -1,4 +1,4 @@
-import { type Connector, InvalidConfigError, SqlConnector } from '@tandem/sync-core';
+import { type Connector, DataverseConnector, InvalidConfigError, SqlConnector } from '@tandem/sync-core';
 import type { TandemConfig } from '../config/config.schema.js';
 
 export interface OpenedConnectors {
@@ -18,10 +18,11 @@ export async function openConnectors(
   options: { verify: boolean },
 ): Promise<OpenedConnectors> {
   const outcomes = await Promise.all(
-    Object.entries(config).map(async ([name, { url }]) => {
-      let connector: SqlConnector | null = null;
+    Object.entries(config).map(async ([name, spec]) => {
+      let connector: SqlConnector | DataverseConnector | null = null;
       try {
-        connector = SqlConnector.open(name, url);
+        // A Dataverse connector's verify fetches a token and calls WhoAmI: wrong URL or credentials show here.
+        connector = spec.type === 'dataverse' ? DataverseConnector.open(name, spec) : SqlConnector.open(name, spec.url);
         if (options.verify) await connector.verify();
         return { name, connector };
       } catch (error) {
