@@ -1,3 +1,7 @@
+import { AlertDeliverySchema } from './alert-delivery.entity.js';
+import { AlertDeliveryAttemptSchema } from './alert-delivery-attempt.entity.js';
+import { AlertRuleSchema } from './alert-rule.entity.js';
+import { AlertStateSchema } from './alert-state.entity.js';
 import { ApiKeySchema } from './api-key.entity.js';
 import { CouplingSchema } from './coupling.entity.js';
 import { FieldMappingSchema } from './field-mapping.entity.js';
@@ -8,6 +12,11 @@ import { SyncJobSchema } from './sync-job.entity.js';
 import { SyncLogEntrySchema } from './sync-log-entry.entity.js';
 import { TableMappingSchema } from './table-mapping.entity.js';
 
+export * from './alert-delivery.entity.js';
+export * from './alert-delivery-attempt.entity.js';
+export * from './alert-enums.js';
+export * from './alert-rule.entity.js';
+export * from './alert-state.entity.js';
 export * from './api-key.entity.js';
 export * from './coupling.entity.js';
 export * from './enums.js';
@@ -29,4 +38,8 @@ export const ALL_ENTITIES = [
   SyncCheckpointSchema,
   MappingLeaseSchema,
   ApiKeySchema,
+  AlertRuleSchema,
+  AlertStateSchema,
+  AlertDeliverySchema,
+  AlertDeliveryAttemptSchema,
 ];

@@ -96,6 +96,12 @@ export async function runClaimedJob(deps: JobRunnerDeps, job: SyncJob, active: R
       active.snapshot = { ...active.snapshot, ...latest };
       progress.push(latest);
     },
+    // "the CRM asked to wait 12 s": in the log, and as the running job's message for its watchers.
+    onNotice: (message) => {
+      log.info(message);
+      active.snapshot = { ...active.snapshot, message };
+      deps.publish(active.snapshot);
+    },
   };
 
   let outcome: SyncOutcome;
@@ -115,7 +121,13 @@ export async function runClaimedJob(deps: JobRunnerDeps, job: SyncJob, active: R
   }
 
   const finishedAt = Date.now();
-  const recorded = await finishSyncJob(store.em(), { jobId: job.id, workerId, outcome, now: finishedAt });
+  const recorded = await finishSyncJob(store.em(), {
+    jobId: job.id,
+    workerId,
+    outcome,
+    now: finishedAt,
+    onAlertError: logError('could not evaluate the alert rules'),
+  });
   if (recorded) {
     active.snapshot = {
       ...active.snapshot,

@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/knex';
+import type { AlertStateChange } from '../alerts/alert-signal.js';
+import { alertsOnJobEnd, announceAlertChanges } from '../alerts/job-end-hook.js';
 import { entityRows, without } from '../db/entity-rows.js';
 import type { SyncCounters, SyncOutcome } from '../engine/sync-run.js';
 import type { SyncJobTrigger } from '../entities/enums.js';
@@ -191,22 +193,52 @@ export async function recordSyncJobProgress(
 /**
  * RUNNING → the outcome's status, with its counters and message. Returns false (and changes nothing) when
  * the job is no longer this worker's running job, e.g. because it was judged interrupted meanwhile.
+ * The alert rules watching the mapping are evaluated in the same transaction (alerts/job-end-hook.ts), so
+ * a state change and its notifications commit with the status; a fault there is reported to
+ * `onAlertError` and never costs the status.
  */
 export async function finishSyncJob(
   em: EntityManager,
-  finish: { jobId: number; workerId: string; outcome: SyncOutcome; now?: number },
+  finish: {
+    jobId: number;
+    workerId: string;
+    outcome: SyncOutcome;
+    now?: number;
+    onAlertError?: (error: unknown) => void;
+  },
 ): Promise<boolean> {
-  const changed = await em.nativeUpdate(
-    SyncJobSchema,
-    { id: finish.jobId, status: 'RUNNING', workerId: finish.workerId },
-    {
-      ...countersOf(finish.outcome.counters),
-      status: finish.outcome.status,
-      message: finish.outcome.message,
-      finishedAt: finish.now ?? Date.now(),
-    },
-  );
-  return changed === 1;
+  const finishedAt = finish.now ?? Date.now();
+  let alertChanges: AlertStateChange[] = [];
+  const recorded = await em.transactional(async (tx) => {
+    const changed = await tx.nativeUpdate(
+      SyncJobSchema,
+      { id: finish.jobId, status: 'RUNNING', workerId: finish.workerId },
+      {
+        ...countersOf(finish.outcome.counters),
+        status: finish.outcome.status,
+        message: finish.outcome.message,
+        finishedAt,
+      },
+    );
+    if (changed !== 1) return false;
+    const mappingId = (await tx.findOneOrFail(SyncJobSchema, { id: finish.jobId }, { fields: ['mappingId'] }))
+      .mappingId;
+    alertChanges = await alertsOnJobEnd(
+      tx,
+      {
+        jobId: finish.jobId,
+        mappingId,
+        status: finish.outcome.status,
+        failed: finish.outcome.counters.failed,
+        message: finish.outcome.message,
+        now: finishedAt,
+      },
+      finish.onAlertError,
+    );
+    return true;
+  });
+  announceAlertChanges(alertChanges);
+  return recorded;
 }
 
 /**

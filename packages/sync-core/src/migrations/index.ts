@@ -7,6 +7,7 @@ import { Migration20261126050000_log_retention_by_id } from './Migration20261126
 import { Migration20261126060000_coupling_fillfactor } from './Migration20261126060000_coupling_fillfactor.js';
 import { Migration20261201000000_api_key_expiry } from './Migration20261201000000_api_key_expiry.js';
 import { Migration20261201010000_structured_filters } from './Migration20261201010000_structured_filters.js';
+import { Migration20261201030000_alerts } from './Migration20261201030000_alerts.js';
 
 /** Every migration in order. Listed by hand so that the build output needs no folder scan. */
 export const MIGRATIONS = [
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261126060000_coupling_fillfactor', class: Migration20261126060000_coupling_fillfactor },
   { name: 'Migration20261201000000_api_key_expiry', class: Migration20261201000000_api_key_expiry },
   { name: 'Migration20261201010000_structured_filters', class: Migration20261201010000_structured_filters },
+  { name: 'Migration20261201030000_alerts', class: Migration20261201030000_alerts },
 ];
