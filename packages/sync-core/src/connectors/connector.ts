@@ -95,6 +95,20 @@ export interface TableConnector {
   update(rows: readonly UpdateRow[]): Promise<WriteResult[]>;
   /** Deletes rows by id; one result per id (a missing row counts as deleted). */
   delete(ids: readonly string[]): Promise<WriteResult[]>;
+  /**
+   * Optional: tells `listener` of every wait the app imposes on this table's calls (a 429's Retry-After, a
+   * backoff after a 5xx), so that the job can show it. Returns the unsubscribe function.
+   */
+  onWait?(listener: (wait: ConnectorWaitNotice) => void): () => void;
+}
+
+/** One wait a connector makes for its app, as a job's log and progress show it. */
+export interface ConnectorWaitNotice {
+  /** For people: "the CRM (connector "crm") asked to wait 12 s (429 Too Many Requests on POST $batch)". */
+  message: string;
+  waitMs: number;
+  /** The job side's waiting so far, this wait included. */
+  totalWaitMs: number;
 }
 
 export interface Connector {

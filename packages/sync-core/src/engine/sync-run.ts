@@ -42,6 +42,8 @@ export interface SyncRun {
   isCancelRequested(): Promise<boolean>;
   /** Called after every batch with the running totals; the runner persists and publishes (throttled). */
   onProgress(counters: SyncCounters): void;
+  /** A sentence about the running job for its log and progress, e.g. a wait a connector makes for its app. */
+  onNotice?(message: string): void;
 }
 
 /** How a run ended. FAILED carries the reason in `message`; PARTIAL means some records failed. */

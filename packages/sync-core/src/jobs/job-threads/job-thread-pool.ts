@@ -154,6 +154,9 @@ class JobThread {
       case 'progress':
         current.run.onProgress(message.counters);
         break;
+      case 'notice':
+        current.run.onNotice?.(message.message);
+        break;
       case 'event':
         this.onEvent(message.event);
         break;

@@ -31,6 +31,7 @@ export type FromJobThread =
   /** Opening the store or a connector failed: the thread cannot run jobs. */
   | { type: 'startFailed'; message: string }
   | { type: 'progress'; counters: SyncCounters }
+  | { type: 'notice'; message: string }
   /** A domain event the engine published (errors opened or resolved), for the main thread's bus. */
   | { type: 'event'; event: DomainEvent }
   /** The engine asks, between batches, whether to stop; answered with `cancelAnswer`. */

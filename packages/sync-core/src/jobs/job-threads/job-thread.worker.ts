@@ -45,6 +45,7 @@ async function run(context: SyncContext, job: JobThreadRun): Promise<void> {
           send({ type: 'isCancelRequested', askId });
         }),
       onProgress: (counters) => send({ type: 'progress', counters }),
+      onNotice: (message) => send({ type: 'notice', message }),
     });
     send({ type: 'done', outcome });
   } catch (error) {
