@@ -100,6 +100,25 @@ export interface TableConnector {
    * backoff after a 5xx), so that the job can show it. Returns the unsubscribe function.
    */
   onWait?(listener: (wait: ConnectorWaitNotice) => void): () => void;
+  /**
+   * Optional: the app's own change tracking (Dataverse delta links). Returns the changes since `token`
+   * (all records when null) a page at a time, or null when this table cannot be read that way (no change
+   * tracking, or a filter the app cannot apply to it); the engine then reads by modified-on.
+   */
+  readDelta?(token: string | null, limit: number, fields: readonly string[]): Promise<DeltaPage | null>;
+}
+
+/** One page of changes read through an app's change tracking. */
+export interface DeltaPage {
+  /** Records created or changed since the token (each once, as it is now). */
+  records: SourceRecord[];
+  /** Ids of records deleted since the token (tombstones): deletions, without a scan. */
+  deletedIds: string[];
+  /** Where to resume: the next page's link while `done` is false, the delta link once it is true. */
+  token: string;
+  done: boolean;
+  /** The token given had expired: this page starts reading every record again. */
+  restarted: boolean;
 }
 
 /** One wait a connector makes for its app, as a job's log and progress show it. */

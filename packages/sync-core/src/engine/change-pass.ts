@@ -57,7 +57,7 @@ export async function syncChanges(job: JobRun, side: Side): Promise<void> {
 }
 
 /** Sorts a batch of changed records into coupled pairs to sync and records to couple or insert. */
-async function syncChangedRecords(
+export async function syncChangedRecords(
   job: JobRun,
   side: Side,
   batch: readonly SourceRecord[],

@@ -2,6 +2,7 @@ import { loadResolvedMapping } from '../mappings/table-mapping.repository.js';
 import { syncChanges } from './change-pass.js';
 import { syncCouplingsNeedingAttention, syncScope } from './coupling-pass.js';
 import { scanDeletionsWhenDue } from './deletion-scan.js';
+import { syncTrackedChanges } from './delta-pass.js';
 import { JobRun, stoppedOutcome } from './job-run.js';
 import { DEFAULT_ENGINE_SETTINGS, type SyncContext } from './sync-context.js';
 import { emptyCounters, type SyncOutcome, type SyncRun } from './sync-run.js';
@@ -32,8 +33,9 @@ export async function runSync(context: SyncContext, run: SyncRun): Promise<SyncO
       await syncScope(job, run.scope);
     } else {
       await syncCouplingsNeedingAttention(job);
-      await syncChanges(job, 'LOCAL');
-      await syncChanges(job, 'INTEGRATION');
+      // A side whose app tracks changes itself (Dataverse delta links) is read that way, deletions included.
+      if (!(await syncTrackedChanges(job, 'LOCAL'))) await syncChanges(job, 'LOCAL');
+      if (!(await syncTrackedChanges(job, 'INTEGRATION'))) await syncChanges(job, 'INTEGRATION');
       await scanDeletionsWhenDue(job);
     }
     return job.finished();

@@ -1,5 +1,6 @@
 import {
   type ChangeCursor,
+  type DeltaPage,
   type FieldValues,
   type SourceRecord,
   type TableConnector,
@@ -32,6 +33,13 @@ export class SideTable {
 
   readChanges(after: ChangeCursor | null, limit: number): Promise<SourceRecord[]> {
     return this.call(() => this.table.readChanges(after, limit, this.fields));
+  }
+
+  /** Changes through the app's change tracking; null when this table is read by modified-on instead. */
+  readDelta(token: string | null, limit: number): Promise<DeltaPage | null> {
+    const read = this.table.readDelta;
+    if (!read) return Promise.resolve(null);
+    return this.call(() => read.call(this.table, token, limit, this.fields));
   }
 
   getByIds(ids: readonly string[]): Promise<SourceRecord[]> {

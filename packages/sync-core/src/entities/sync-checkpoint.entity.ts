@@ -11,6 +11,8 @@ export const SyncCheckpointSchema = defineEntity({
     recordId: p.string(),
     /** When this side was last scanned for deleted records (epoch ms). */
     deletionScanAt: p.bigint('number').nullable(),
+    /** Where change tracking resumes on a side read through the app's own delta links (a URL), else null. */
+    deltaToken: p.text().nullable(),
   },
   primaryKeys: ['mappingId', 'side'],
 });

@@ -8,6 +8,7 @@ import { Migration20261126060000_coupling_fillfactor } from './Migration20261126
 import { Migration20261201000000_api_key_expiry } from './Migration20261201000000_api_key_expiry.js';
 import { Migration20261201010000_structured_filters } from './Migration20261201010000_structured_filters.js';
 import { Migration20261201030000_alerts } from './Migration20261201030000_alerts.js';
+import { Migration20261201050000_delta_token } from './Migration20261201050000_delta_token.js';
 
 /** Every migration in order. Listed by hand so that the build output needs no folder scan. */
 export const MIGRATIONS = [
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261201000000_api_key_expiry', class: Migration20261201000000_api_key_expiry },
   { name: 'Migration20261201010000_structured_filters', class: Migration20261201010000_structured_filters },
   { name: 'Migration20261201030000_alerts', class: Migration20261201030000_alerts },
+  { name: 'Migration20261201050000_delta_token', class: Migration20261201050000_delta_token },
 ];

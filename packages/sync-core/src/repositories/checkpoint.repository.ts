@@ -40,6 +40,28 @@ export class CheckpointRepository {
     );
   }
 
+  /** The delta link change tracking resumes from, or null to read every record. */
+  async loadDeltaToken(mappingId: number, side: Side): Promise<string | null> {
+    const [found] = await this.store.session((sql) =>
+      sql.query<{ delta_token: string | null }>(
+        'select delta_token from sync_checkpoint where mapping_id = ? and side = ?',
+        [mappingId, side],
+      ),
+    );
+    return found?.delta_token ?? null;
+  }
+
+  /** Stores where change tracking resumes (after the batch of its page committed). */
+  async saveDeltaToken(mappingId: number, side: Side, token: string): Promise<void> {
+    await this.store.transaction((sql) =>
+      sql.run(
+        `insert into sync_checkpoint (mapping_id, side, modified_us, record_id, delta_token) values (?, ?, 0, '', ?)
+         on conflict (mapping_id, side) do update set delta_token = excluded.delta_token`,
+        [mappingId, side, token],
+      ),
+    );
+  }
+
   async saveDeletionScan(mappingId: number, side: Side, at: number): Promise<void> {
     await this.store.transaction((sql) =>
       sql.run(
