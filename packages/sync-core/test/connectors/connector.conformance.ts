@@ -15,8 +15,8 @@ import type { FilterCondition } from '../../src/connectors/record-filter.js';
  * suites (SQL types, Dataverse's batches and limits) test what only their app has.
  *
  * A backend gives the suite a `customer`-like table — `name` (text, required), `email` (text), `score`
- * (a whole number ≥ 0: the app refuses a negative one) — through the connector under test, and a way of
- * its own (not the connector) to seed records and to see what is stored.
+ * (a whole number) — through the connector under test, a row the app refuses, and a way of its own (not
+ * the connector) to seed records and to see what is stored.
  */
 export interface ConformanceBackend {
   /** The table spec of the fresh table `reset` makes. */
@@ -29,6 +29,8 @@ export interface ConformanceBackend {
   stored(): Promise<Array<{ id: string; name: string; email: string | null; score: number | null }>>;
   /** An id of the table's type that names no record. */
   missingId: string;
+  /** A row the app refuses on insert (a constraint, a validation rule). */
+  refusedRow: Record<string, unknown>;
 }
 
 const FIELDS = ['name', 'email', 'score'];
@@ -116,7 +118,7 @@ export function connectorConformance(name: string, backend: () => ConformanceBac
     });
 
     it('fails a row the app refuses alone, with its message, and stores the rows around it', async () => {
-      const results = await table().insert([{ name: 'good 1' }, { name: 'negative', score: -1 }, { name: 'good 2' }]);
+      const results = await table().insert([{ name: 'good 1' }, b.refusedRow, { name: 'good 2' }]);
       expect(results.map((r) => r.ok)).toEqual([true, false, true]);
       const refused = results[1]!;
       expect(refused.ok ? '' : refused.message).not.toBe('');

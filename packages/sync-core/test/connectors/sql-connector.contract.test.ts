@@ -25,6 +25,8 @@ for (const c of CASES) {
   connectorConformance(`SQL connector on ${c.dialect}`, () => ({
     spec: { table: 'customer', idColumn: 'id', modifiedColumn: 'modified_at' },
     missingId: c.ids === 'integer' ? '999999' : '00000000-0000-4000-8000-000000000000',
+    // The table's CHECK (score >= 0).
+    refusedRow: { name: 'negative', score: -1 },
     reset: async () => {
       await raw.query('drop table if exists customer');
       await raw.query(createCustomerSql(c));
