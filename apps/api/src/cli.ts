@@ -145,6 +145,8 @@ async function start(config: TandemConfig, demo: boolean, role: ProcessRole): Pr
     events: runtime.events,
     pubsub,
     readiness: readinessChecks,
+    actionLease: { waitMs: config.jobs.actionWaitSeconds * 1000 },
+    alerts: runtime.alerts,
   };
   // TANDEM_ADMIN_DIR serves another build of the console (a test's own build, a custom deployment).
   const adminDir = process.env.TANDEM_ADMIN_DIR ?? DEFAULT_ADMIN_DIR;

@@ -1,5 +1,12 @@
 import type { EntityManager } from '@mikro-orm/knex';
-import type { ActionLeaseSettings, ConnectorRegistry, EventPublisher, JobQueue, Store } from '@tandem/sync-core';
+import type {
+  ActionLeaseSettings,
+  AlertChannel,
+  ConnectorRegistry,
+  EventPublisher,
+  JobQueue,
+  Store,
+} from '@tandem/sync-core';
 import type { Caller } from './auth/api-keys.js';
 import type { KeySessions } from './auth/key-sessions.js';
 import type { TandemPubSub } from './pubsub.js';
@@ -21,6 +28,8 @@ export interface ApiServices {
    * (docs/TRIAGE.md); sync-core's default (up to 5 s) without it.
    */
   actionLease?: Partial<ActionLeaseSettings>;
+  /** The configured alert channels (by name; never shown with their secrets); none without it. */
+  alerts?: { channels: ReadonlyMap<string, AlertChannel> };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { InProcessEventBus, SyncJobSnapshot } from '@tandem/sync-core';
+import type { AlertStateChange, InProcessEventBus, SyncJobSnapshot } from '@tandem/sync-core';
 import { createPubSub, type PubSub } from 'graphql-yoga';
 
 /** What the GraphQL subscriptions listen to. Plain JSON payloads, so a Redis event target can carry them. */
@@ -8,6 +8,8 @@ export type TandemPubSubTopics = {
   syncErrorsChanged: [change: { mappingId: number }];
   /** A mapping's settings were changed (updateTableMapping): open consoles re-read it. */
   tableMappingChanged: [change: { mappingId: number }];
+  /** A rule's state for a mapping changed (alerts). */
+  alertStateChanged: [change: AlertStateChange];
 };
 export type TandemPubSub = PubSub<TandemPubSubTopics>;
 
@@ -26,6 +28,7 @@ export function bridgeEvents(
   const pubsub = createPubSub<TandemPubSubTopics>({ ...options, eventTarget });
   const detach = events.subscribe((event) => {
     if (event.type === 'syncJobChanged') pubsub.publish('syncJobChanged', event.job);
+    else if (event.type === 'alertStateChanged') pubsub.publish('alertStateChanged', event.change);
     else pubsub.publish('syncErrorsChanged', { mappingId: event.mappingId });
   });
   return { pubsub, detach };

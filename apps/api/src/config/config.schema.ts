@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import { DEFAULT_KEY_LIMITS } from '../limits.js';
 import { LOG_LEVELS } from '../observability/log-levels.js';
+import { alertsSection } from './alerts-config.js';
 
 /**
  * The shape of `tandem.config.yaml` (DESIGN.md "Configuration file"). Objects are strict: an unknown key
@@ -145,6 +146,8 @@ export const configSchema = z.strictObject({
   logging: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).default({ level: 'info' }),
   connectors: z.record(z.string().regex(/^[A-Za-z][\w-]*$/, 'connector names are letters, digits, - and _'), connector),
   mappings: z.array(mapping).default([]),
+  // Alerts: channels, rules and delivery (docs/ALERTS.md); config/alerts-config.ts.
+  alerts: alertsSection,
 });
 
 export type TandemConfig = z.infer<typeof configSchema>;

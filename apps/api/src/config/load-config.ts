@@ -4,6 +4,7 @@ import { InvalidConfigError, InvalidInputError, parseDatabaseUrl, validateMappin
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { isLogLevel, LOG_LEVELS } from '../observability/log-levels.js';
+import { checkAlertRules } from './alerts-config.js';
 import { configSchema, type TandemConfig } from './config.schema.js';
 
 /**
@@ -36,6 +37,10 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
   if (!result.success) throw toConfigError(result.error);
   const config = applyEnvOverrides(result.data, env);
   checkReferences(config);
+  checkAlertRules(
+    config.alerts,
+    config.mappings.map((mapping) => mapping.name),
+  );
   return config;
 }
 

@@ -16,6 +16,8 @@ import './types/sync-log-entry.js';
 import './types/sync-job-outcomes.js';
 import './types/viewer.js';
 import './types/api-key.js';
+import './types/alert-rule.js';
+import './types/alert-delivery.js';
 
 // The inner wall: every root field needs an authenticated caller, whatever else it asks for, so a request
 // that slipped past the HTTP gate still reads nothing. A field's own authScopes add its role on top.

@@ -15,6 +15,7 @@ import {
   saveTableMapping,
 } from '@tandem/sync-core';
 import type { TandemConfig } from '../config/config.schema.js';
+import { type AlertsRuntime, startAlerts } from './alerts-runtime.js';
 import { closeConnectors, openConnectors } from './open-connectors.js';
 
 /** A running Tandem: the store, the apps' connectors, the event bus and the job queue. */
@@ -23,6 +24,8 @@ export interface TandemRuntime {
   connectors: Map<string, Connector>;
   events: InProcessEventBus;
   queue: JobQueue;
+  /** Alert channels, and the deliverer where this process delivers (runtime/alerts-runtime.ts). */
+  alerts: AlertsRuntime;
   /** Stops taking jobs, lets a running job finish (or cancels it after a timeout), closes everything. */
   close(): Promise<void>;
 }
@@ -61,6 +64,21 @@ export async function startRuntime(
   for (const mapping of config.mappings) await saveConfiguredMapping(store, mapping);
   const events = new InProcessEventBus();
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  // The config's alert rules are written like its mappings; notifications are delivered where jobs run
+  // (jobs write them), safely by every such process at once (runtime/alerts-runtime.ts).
+  let alerts: AlertsRuntime;
+  try {
+    alerts = await startAlerts(store, config.alerts, {
+      events,
+      deliver: options.runJobs ?? true,
+      owner: workerId,
+      logger: options.logger,
+    });
+  } catch (error) {
+    await store.close();
+    await closeConnectors(connectors);
+    throw error;
+  }
   // Jobs run on worker threads (each with its own store and app connections), never on this event loop:
   // a big job must not stall the API. An in-memory store cannot be shared with a thread, so it keeps
   // jobs here (tests of the engine itself do that).
@@ -109,9 +127,11 @@ export async function startRuntime(
     connectors,
     events,
     queue,
+    alerts,
     async close() {
       retention.stop();
       await queue.close({ graceful: true });
+      await alerts.close();
       await threads?.close();
       await closeConnectors(connectors);
       await store.close();

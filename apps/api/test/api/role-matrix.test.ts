@@ -46,6 +46,10 @@ afterAll(async () => {
 function rows(): Record<string, { role: Role; call: string }> {
   const m = String(api.mappings.customers);
   return {
+    'Query.alertChannels': { role: 'VIEWER', call: '{ alertChannels { name } }' },
+    'Query.alertDeliveries': { role: 'VIEWER', call: '{ alertDeliveries { totalCount } }' },
+    'Query.alertRules': { role: 'VIEWER', call: '{ alertRules { totalCount } }' },
+    'Query.alertStates': { role: 'VIEWER', call: '{ alertStates { totalCount } }' },
     'Query.apiKeys': { role: 'ADMIN', call: '{ apiKeys { totalCount } }' },
     'Query.coupling': { role: 'VIEWER', call: '{ coupling(id: "1") { __typename } }' },
     'Query.couplings': { role: 'VIEWER', call: '{ couplings { totalCount } }' },
@@ -64,6 +68,21 @@ function rows(): Record<string, { role: Role; call: string }> {
     'Query.tableMappings': { role: 'VIEWER', call: '{ tableMappings { name } }' },
     'Query.viewer': { role: 'VIEWER', call: '{ viewer { role } }' },
     'Mutation.cancelSyncJob': { role: 'OPERATOR', call: 'mutation { cancelSyncJob(id: "1") { __typename } }' },
+    // The test API configures no channel: an allowed call is refused as input (typed), never stored.
+    'Mutation.createAlertRule': {
+      role: 'ADMIN',
+      call: 'mutation { createAlertRule(input: { name: "matrix", when: JOB_FAILED, channels: ["none"] }) { __typename } }',
+    },
+    'Mutation.resendAlertDelivery': { role: 'ADMIN', call: 'mutation { resendAlertDelivery(id: "1") { __typename } }' },
+    'Mutation.setAlertRuleEnabled': {
+      role: 'ADMIN',
+      call: 'mutation { setAlertRuleEnabled(id: "1", enabled: false) { __typename } }',
+    },
+    'Mutation.testAlertRule': { role: 'ADMIN', call: 'mutation { testAlertRule(id: "1") { __typename } }' },
+    'Mutation.updateAlertRule': {
+      role: 'ADMIN',
+      call: 'mutation { updateAlertRule(id: "1", input: { name: "x", when: JOB_FAILED, channels: ["none"] }) { __typename } }',
+    },
     'Mutation.coupleRecords': {
       role: 'OPERATOR',
       call: `mutation { coupleRecords(mappingId: "${m}", localId: "1", integrationId: "x") { __typename } }`,
@@ -94,6 +113,7 @@ function rows(): Record<string, { role: Role; call: string }> {
       role: 'ADMIN',
       call: `mutation { updateTableMapping(id: "${m}", patch: { scheduleSeconds: 60 }) { __typename } }`,
     },
+    'Subscription.alertStateChanged': { role: 'VIEWER', call: 'subscription { alertStateChanged { id } }' },
     'Subscription.syncErrorsChanged': { role: 'VIEWER', call: 'subscription { syncErrorsChanged { total } }' },
     'Subscription.syncJobChanged': { role: 'VIEWER', call: 'subscription { syncJobChanged { id } }' },
     'Subscription.tableMappingChanged': { role: 'VIEWER', call: 'subscription { tableMappingChanged { id } }' },

@@ -1,3 +1,4 @@
+import type { AlertStateChange } from '../alerts/alert-signal.js';
 import type { EntityRow } from '../db/entity-rows.js';
 import type { SyncJob } from '../entities/sync-job.entity.js';
 
@@ -18,7 +19,9 @@ export type DomainEvent =
   /** A job was queued, started, progressed, or finished. Progress events are throttled by the publisher of the job. */
   | { type: 'syncJobChanged'; job: SyncJobSnapshot }
   /** Errors of a mapping were opened or resolved: summary counts should be refreshed. */
-  | { type: 'syncErrorsChanged'; mappingId: number };
+  | { type: 'syncErrorsChanged'; mappingId: number }
+  /** A rule's state for a mapping changed (FIRING or RESOLVED); see alerts/alert-state-machine.ts. */
+  | { type: 'alertStateChanged'; change: AlertStateChange };
 
 export interface EventPublisher {
   publish(event: DomainEvent): void;
