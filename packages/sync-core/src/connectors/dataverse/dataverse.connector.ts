@@ -61,6 +61,11 @@ export class DataverseConnector implements Connector {
     return new DataverseConnector(name, spec);
   }
 
+  /** Requests sent so far (every attempt), and how many were answered 429, 5xx or dropped. */
+  stats(): { requests: number; throttled: number; serverErrors: number; dropped: number } {
+    return { ...this.api.counts };
+  }
+
   /** The Web API root, `…/api/data/v9.2`. */
   get apiUrl(): string {
     return this.api.root;

@@ -55,6 +55,9 @@ const REQUEST_TIMEOUT_MS = 120_000;
  * keeps within the service protection limits and retries what can be retried.
  */
 export class DataverseWebApi {
+  /** What this environment was sent and answered, for `DataverseConnector.stats()` and the benchmark. */
+  readonly counts = { requests: 0, throttled: 0, serverErrors: 0, dropped: 0 };
+
   constructor(
     /** `https://org.crm4.dynamics.com/api/data/v9.2`, without the trailing slash. */
     readonly root: string,
@@ -68,22 +71,24 @@ export class DataverseWebApi {
     const label = `${request.method} ${shortUrl(request.url)}`;
     return this.pacer.run(budget, async (): Promise<AttemptOutcome<WebApiResponse>> => {
       let response: Response;
+      this.counts.requests++;
       try {
         response = await this.authorized(url, request);
       } catch (error) {
         if (error instanceof TokenRequestError) {
-          if (error.transient) return { kind: 'connection-dropped', detail: error.message };
+          if (error.transient) return this.dropped(error.message);
           throw error;
         }
-        return { kind: 'connection-dropped', detail: `${label}: ${causeOf(error)}` };
+        return this.dropped(`${label}: ${causeOf(error)}`);
       }
       let text: string;
       try {
         text = await response.text();
       } catch (error) {
-        return { kind: 'connection-dropped', detail: `${label}: ${causeOf(error)}` };
+        return this.dropped(`${label}: ${causeOf(error)}`);
       }
       if (response.status === 429) {
+        this.counts.throttled++;
         return {
           kind: 'throttled',
           retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
@@ -91,10 +96,16 @@ export class DataverseWebApi {
         };
       }
       if (SERVER_ERRORS.has(response.status)) {
+        this.counts.serverErrors++;
         return { kind: 'server-error', detail: `${response.status} on ${label}` };
       }
       return { kind: 'done', value: { status: response.status, headers: response.headers, text } };
     });
+  }
+
+  private dropped(detail: string): AttemptOutcome<WebApiResponse> {
+    this.counts.dropped++;
+    return { kind: 'connection-dropped', detail };
   }
 
   /** Sends a request and parses its JSON answer; an error status is a `DataverseRequestError`. */
