@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { createStore, describeError, redact, TandemError } from '@tandem/sync-core';
 import { createApiAccess } from './auth/api-access.js';
 import { ensureAdminKey } from './auth/api-keys.js';
+import { alertsCommand } from './commands/alerts.command.js';
 import { checkConfigCommand } from './commands/check-config.command.js';
 import { errorsCommand } from './commands/errors.command.js';
 import { describeJob } from './commands/job-lines.js';
@@ -46,7 +47,9 @@ const USAGE = `usage: tandem <command> [--config PATH]
   keys create --role VIEWER|OPERATOR|ADMIN --name NAME
   keys list | keys revoke ID
   errors list [--mapping M] [--kind K] [--status OPEN|RESOLVED] [--limit N]
-  errors retry --all [--mapping M] [--kind K] [--run-now]`;
+  errors retry --all [--mapping M] [--kind K] [--run-now]
+  alerts list           the alert rules, where they come from, their channels and what fires now
+  alerts test RULE      send a TEST notification to each channel of a rule and report each`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -93,6 +96,8 @@ async function main(argv: string[]): Promise<number> {
       return keysCommand(config, rest, values);
     case 'errors':
       return errorsCommand(config, rest, { ...values, runNow: values['run-now'] });
+    case 'alerts':
+      return alertsCommand(config, rest);
   }
   console.error(USAGE);
   return 2;
