@@ -274,19 +274,40 @@ export async function isSyncJobCancelRequested(em: EntityManager, jobId: number)
  */
 export async function recoverInterruptedJobs(
   em: EntityManager,
-  options: { now?: number; restartedWorkerId?: string } = {},
+  options: { now?: number; restartedWorkerId?: string; onAlertError?: (error: unknown) => void } = {},
 ): Promise<number[]> {
   const now = options.now ?? Date.now();
   const own = options.restartedWorkerId === undefined ? '' : 'worker_id = ? or';
-  const rows = await em.execute<Array<{ id: unknown }>>(
-    `update sync_job set status = 'FAILED', finished_at = ?, message = ?
-     where status = 'RUNNING' and (${own} worker_id is null or not exists (
-       select 1 from mapping_lease l
-       where l.mapping_id = sync_job.mapping_id and l.owner = sync_job.worker_id and l.expires_at >= ?))
-     returning id`,
-    [now, INTERRUPTED_MESSAGE, ...(options.restartedWorkerId === undefined ? [] : [options.restartedWorkerId]), now],
-  );
-  return rows.map((row) => Number(row.id));
+  let alertChanges: AlertStateChange[] = [];
+  const recovered = await em.transactional(async (tx) => {
+    const rows = await tx.execute<Array<{ id: unknown; mapping_id: unknown; failed: unknown }>>(
+      `update sync_job set status = 'FAILED', finished_at = ?, message = ?
+       where status = 'RUNNING' and (${own} worker_id is null or not exists (
+         select 1 from mapping_lease l
+         where l.mapping_id = sync_job.mapping_id and l.owner = sync_job.worker_id and l.expires_at >= ?))
+       returning id, mapping_id, failed`,
+      [now, INTERRUPTED_MESSAGE, ...(options.restartedWorkerId === undefined ? [] : [options.restartedWorkerId]), now],
+    );
+    // An interrupted job ended FAILED like any other: the alert rules hear of it in the same transaction.
+    for (const row of rows) {
+      const changes = await alertsOnJobEnd(
+        tx,
+        {
+          jobId: Number(row.id),
+          mappingId: Number(row.mapping_id),
+          status: 'FAILED',
+          failed: Number(row.failed ?? 0),
+          message: INTERRUPTED_MESSAGE,
+          now,
+        },
+        options.onAlertError,
+      );
+      alertChanges = [...alertChanges, ...changes];
+    }
+    return rows.map((row) => Number(row.id));
+  });
+  announceAlertChanges(alertChanges);
+  return recovered;
 }
 
 /** Loads a job fresh from the database. */

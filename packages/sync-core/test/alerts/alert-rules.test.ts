@@ -16,6 +16,8 @@ import { InvalidConfigError } from '../../src/errors/invalid-config.error.js';
 import { InvalidInputError } from '../../src/errors/invalid-input.error.js';
 import { InProcessEventBus } from '../../src/events/event-publisher.js';
 import { InProcessQueue } from '../../src/jobs/in-process-queue.js';
+import { acquireMappingLease } from '../../src/jobs/mapping-lease.js';
+import { claimSyncJob, enqueueSyncJob, recoverInterruptedJobs } from '../../src/jobs/sync-job.repository.js';
 import { closeQueuesAndClear, createMapping, jobsOf, mappingName, waitFor } from '../jobs/job-test-kit.js';
 import { DIALECTS, type ScratchDatabase, scratchDatabase } from '../support/databases.js';
 import { deliveriesOf, finishJob } from './alert-test-kit.js';
@@ -165,6 +167,26 @@ describe.each(DIALECTS)('alert rules and states on %s', (dialect) => {
       [second, 'FIRING'],
     ]);
     await store.em().nativeUpdate(AlertRuleSchema, { id: rule.id }, { enabled: false });
+  });
+
+  it('a job found interrupted (its worker died) ends FAILED and fires JOB_FAILED like any other', async () => {
+    const mappingId = await createMapping(store);
+    const rule = await createAlertRule(
+      store.em(),
+      { name: 'interrupted', mapping: await mappingName(store, mappingId), when: 'JOB_FAILED', channels: ['ops-hook'] },
+      CHANNELS,
+    );
+    const now = Date.now();
+    const enqueued = await enqueueSyncJob(store.em(), { mappingId, trigger: 'MANUAL', now: now - 10_000 });
+    await acquireMappingLease(store.em(), { mappingId, owner: 'dead-worker', ttlMs: 1000, now: now - 9000 });
+    await claimSyncJob(store.em(), { jobId: enqueued!.job.id, workerId: 'dead-worker', now: now - 9000 });
+
+    expect(await recoverInterruptedJobs(store.em(), { now })).toEqual([enqueued!.job.id]);
+    const [delivery] = await deliveriesOf(store, rule.id);
+    expect(delivery).toMatchObject({ event: 'FIRING', mappingId });
+    expect(JSON.parse(delivery!.payload).data.message).toContain('interrupted');
+    await store.em().nativeUpdate(AlertRuleSchema, { id: rule.id }, { enabled: false });
+    await store.em().execute('delete from mapping_lease', [], 'run');
   });
 
   it('OPEN_ERRORS_OVER counts the open errors of its kinds at a job’s end and in the periodic check', async () => {
