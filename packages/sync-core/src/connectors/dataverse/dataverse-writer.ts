@@ -274,9 +274,17 @@ export class DataverseWriter {
         results[write.index] = await write.settle(answer);
       }
       if (retry.length === 0) return;
-      if (retry.length === open.length && answers.size > 0 && retryAfterMs === 0) {
-        // A change set that was rolled back without naming its failing part: send the rest one by one.
-        for (const write of retry) await this.executeBatch([write], results);
+      if (answers.size === 0) {
+        // An answer that names none of the parts (a change set rolled back without its Content-ID): each
+        // part goes alone, so that every one gets an answer of its own.
+        if (open.length === 1) {
+          results[open[0]!.index] = {
+            ok: false,
+            message: 'the CRM answered the $batch without an answer for this record',
+          };
+          return;
+        }
+        for (const write of open) await this.executeBatch([write], results);
         return;
       }
       if (retryAfterMs > 0) {
