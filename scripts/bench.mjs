@@ -12,7 +12,7 @@ const SCENARIOS = {
     'remove-coupling-bulk',
     'restore-bulk',
   ],
-  '@tandem/api': ['api-during-sync', 'errors-page', 'scale-out', 'subscription-fanout'],
+  '@tandem/api': ['alert-latency', 'api-during-sync', 'errors-page', 'scale-out', 'subscription-fanout'],
   '@tandem/admin': ['admin-bundle', 'admin-errors-page'],
 };
 
