@@ -154,8 +154,8 @@ export function parseBody(text: string): unknown {
   }
 }
 
-/** A URL for messages: the path and query, at most 160 characters. */
+/** A URL for messages: relative to the Web API root (`accounts?$select=…`), at most 160 characters. */
 function shortUrl(url: string): string {
-  const relative = url.replace(/^https?:\/\/[^/]+/, '');
+  const relative = url.replace(/^https?:\/\/[^/]+/, '').replace(/^\/api\/data\/v[\d.]+\//, '');
   return relative.length > 160 ? `${relative.slice(0, 157)}…` : relative;
 }
