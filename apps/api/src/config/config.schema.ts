@@ -91,7 +91,7 @@ const dataverseConnector = z.strictObject({
   auth: z.strictObject({
     tokenUrl: httpUrl,
     clientId: z.string().min(1),
-    clientSecret: z.string().min(1, 'is empty (is its ${ENV} variable set to nothing?)'),
+    clientSecret: z.string().min(1, 'is empty (is its environment variable set to nothing?)'),
     scope: z.string().min(1),
   }),
   batchSize: z.number().int().min(1).max(DATAVERSE_DEFAULTS.maxBatchSize).default(DATAVERSE_DEFAULTS.batchSize),
