@@ -52,9 +52,8 @@ export async function saveConfiguredAlertRules(
   });
   await em.transactional(async (tx) => {
     const stored = await tx.find(AlertRuleSchema, {});
-    for (const rule of stored) {
-      if (rule.source === 'CONFIG' && !seen.has(rule.name)) tx.remove(rule);
-    }
+    const removed = stored.filter((rule) => rule.source === 'CONFIG' && !seen.has(rule.name)).map((rule) => rule.id);
+    if (removed.length > 0) await removeRules(tx, removed);
     const byName = new Map(stored.map((rule) => [rule.name, rule]));
     for (const rule of checked) {
       const existing = byName.get(rule.name);
@@ -64,6 +63,24 @@ export async function saveConfiguredAlertRules(
     }
     await tx.flush();
   });
+}
+
+/**
+ * A rule the file no longer has goes with its states and its notifications (sent or not): a state of a
+ * rule that does not exist would fire forever on the dashboard, and a pending notification of it would
+ * announce a rule nobody can look up.
+ */
+async function removeRules(tx: EntityManager, ruleIds: readonly number[]): Promise<void> {
+  const ids = ruleIds.map(() => '?').join(', ');
+  await tx.execute(
+    `delete from alert_delivery_attempt where delivery_id in (select id from alert_delivery where rule_id in (${ids}))`,
+    [...ruleIds],
+    'run',
+  );
+  for (const table of ['alert_delivery', 'alert_state']) {
+    await tx.execute(`delete from ${table} where rule_id in (${ids})`, [...ruleIds], 'run');
+  }
+  await tx.execute(`delete from alert_rule where id in (${ids})`, [...ruleIds], 'run');
 }
 
 /** An admin's new rule; `InvalidInputError` names the field (and the name when it is taken). */

@@ -96,7 +96,22 @@ describe.each(DIALECTS)('alert rules and states on %s', (dialect) => {
       { name: 'mine', mapping, when: 'RECORDS_FAILED_OVER', threshold: 2, channels: ['ops-mail'] },
       CHANNELS,
     );
-    // The file changes: cfg-b goes, cfg-a changes.
+    // cfg-b fires for a mapping and has a notification waiting.
+    const cfgB = await store.em().findOneOrFail(AlertRuleSchema, { name: 'cfg-b' });
+    await store.em().nativeUpdate(AlertRuleSchema, { id: cfgB.id }, { threshold: 0 });
+    const firingMapping = await createMapping(store);
+    await store
+      .em()
+      .insert(SyncErrorSchema, {
+        mappingId: firingMapping,
+        kind: 'UPDATE_CONFLICT',
+        status: 'OPEN',
+        message: 'x',
+        occurredAt: Date.now(),
+      });
+    await finishJob(store, firingMapping, 'PARTIAL');
+    expect(await deliveriesOf(store, cfgB.id)).toHaveLength(1);
+    // The file changes: cfg-b goes (with its state and notifications), cfg-a changes.
     await saveConfiguredAlertRules(
       store.em(),
       [{ name: 'cfg-a', when: 'NO_SUCCESS_FOR', minutes: 30, channels: ['ops-hook', 'ops-mail'] }],
@@ -107,6 +122,9 @@ describe.each(DIALECTS)('alert rules and states on %s', (dialect) => {
       ['cfg-a', 'CONFIG', 'NO_SUCCESS_FOR', null, 1_800_000],
       ['mine', 'API', 'RECORDS_FAILED_OVER', own.mappingId, null],
     ]);
+    expect(await deliveriesOf(store, cfgB.id)).toEqual([]);
+    expect(await store.em().count(AlertStateSchema, { ruleId: cfgB.id })).toBe(0);
+    await store.em().nativeUpdate(SyncErrorSchema, { mappingId: firingMapping }, { status: 'RESOLVED' });
     const cfg = rules[0]!;
     const input = { name: 'cfg-a', when: 'JOB_FAILED' as const, channels: ['ops-hook'] };
     await expect(updateAlertRule(store.em(), cfg.id, input, CHANNELS)).rejects.toThrow(/comes from the config file/);
