@@ -30,6 +30,8 @@ export interface ClusterOptions {
   /** Jobs each process runs at once (`jobs.concurrency`). */
   jobConcurrency?: number;
   redisUrl?: string;
+  /** The config's `alerts` section, as written (tests of alerts across processes). */
+  alerts?: Record<string, unknown>;
 }
 
 export class Cluster {
@@ -40,7 +42,8 @@ export class Cluster {
   readonly processes: TandemProcess[] = [];
   adminKey = '';
   private constructor(
-    readonly options: Required<Omit<ClusterOptions, 'redisUrl'>> & { redisUrl: string },
+    readonly options: Required<Omit<ClusterOptions, 'redisUrl' | 'alerts'>> &
+      Pick<ClusterOptions, 'alerts'> & { redisUrl: string },
     readonly configPath: string,
   ) {
     this.dir = join(configPath, '..');
@@ -48,7 +51,14 @@ export class Cluster {
 
   static async create(options: ClusterOptions): Promise<Cluster> {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-cluster-'));
-    const full = { mappings: 1, scheduleSeconds: 0, leaseSeconds: 30, jobConcurrency: 2, redisUrl: REDIS_URL, ...options };
+    const full = {
+      mappings: 1,
+      scheduleSeconds: 0,
+      leaseSeconds: 30,
+      jobConcurrency: 2,
+      redisUrl: REDIS_URL,
+      ...options,
+    };
     const cluster = new Cluster(full, join(dir, 'tandem.config.json'));
     await pgRun(`${PG_SERVER_URL}/postgres`, `create database "${cluster.storeDb}"`);
     await pgRun(`${PG_SERVER_URL}/postgres`, `create database "${cluster.appsDb}"`);
@@ -135,6 +145,7 @@ export class Cluster {
       jobs: { leaseSeconds: this.options.leaseSeconds, concurrency: this.options.jobConcurrency },
       connectors,
       mappings,
+      ...(this.options.alerts ? { alerts: this.options.alerts } : {}),
     };
     writeFileSync(this.configPath, JSON.stringify(config));
   }
