@@ -17,7 +17,12 @@ import { InvalidInputError } from '../../src/errors/invalid-input.error.js';
 import { InProcessEventBus } from '../../src/events/event-publisher.js';
 import { InProcessQueue } from '../../src/jobs/in-process-queue.js';
 import { acquireMappingLease } from '../../src/jobs/mapping-lease.js';
-import { claimSyncJob, enqueueSyncJob, recoverInterruptedJobs } from '../../src/jobs/sync-job.repository.js';
+import {
+  claimSyncJob,
+  enqueueSyncJob,
+  finishSyncJob,
+  recoverInterruptedJobs,
+} from '../../src/jobs/sync-job.repository.js';
 import { closeQueuesAndClear, createMapping, jobsOf, mappingName, waitFor } from '../jobs/job-test-kit.js';
 import { DIALECTS, type ScratchDatabase, scratchDatabase } from '../support/databases.js';
 import { deliveriesOf, finishJob } from './alert-test-kit.js';
@@ -100,15 +105,13 @@ describe.each(DIALECTS)('alert rules and states on %s', (dialect) => {
     const cfgB = await store.em().findOneOrFail(AlertRuleSchema, { name: 'cfg-b' });
     await store.em().nativeUpdate(AlertRuleSchema, { id: cfgB.id }, { threshold: 0 });
     const firingMapping = await createMapping(store);
-    await store
-      .em()
-      .insert(SyncErrorSchema, {
-        mappingId: firingMapping,
-        kind: 'UPDATE_CONFLICT',
-        status: 'OPEN',
-        message: 'x',
-        occurredAt: Date.now(),
-      });
+    await store.em().insert(SyncErrorSchema, {
+      mappingId: firingMapping,
+      kind: 'UPDATE_CONFLICT',
+      status: 'OPEN',
+      message: 'x',
+      occurredAt: Date.now(),
+    });
     await finishJob(store, firingMapping, 'PARTIAL');
     expect(await deliveriesOf(store, cfgB.id)).toHaveLength(1);
     // The file changes: cfg-b goes (with its state and notifications), cfg-a changes.
@@ -204,6 +207,40 @@ describe.each(DIALECTS)('alert rules and states on %s', (dialect) => {
     expect(delivery).toMatchObject({ event: 'FIRING', mappingId });
     expect(JSON.parse(delivery!.payload).data.message).toContain('interrupted');
     await store.em().nativeUpdate(AlertRuleSchema, { id: rule.id }, { enabled: false });
+    await store.em().execute('delete from mapping_lease', [], 'run');
+  });
+
+  it('a fault in the evaluation costs the notification, never the job’s final status', async () => {
+    const mappingId = await createMapping(store);
+    // A rule row no code would write: its channels are not JSON, so building its notifications throws.
+    await store.em().insert(AlertRuleSchema, {
+      name: 'broken',
+      mappingId,
+      condition: 'JOB_FAILED',
+      channels: 'not json',
+      enabled: true,
+      source: 'API',
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+    });
+    const enqueued = await enqueueSyncJob(store.em(), { mappingId, trigger: 'MANUAL' });
+    await acquireMappingLease(store.em(), { mappingId, owner: 'w', ttlMs: 60_000 });
+    await claimSyncJob(store.em(), { jobId: enqueued!.job.id, workerId: 'w' });
+    const faults: unknown[] = [];
+    const recorded = await finishSyncJob(store.em(), {
+      jobId: enqueued!.job.id,
+      workerId: 'w',
+      outcome: { status: 'FAILED', counters: emptyCounters(), message: 'app down' },
+      onAlertError: (error) => faults.push(error),
+    });
+    expect(recorded).toBe(true);
+    expect(faults).toHaveLength(1);
+    expect((await jobsOf(store, mappingId))[0]).toMatchObject({ status: 'FAILED', message: 'app down' });
+    // The state's move was rolled back with the savepoint: nothing half-written.
+    const broken = await store.em().findOneOrFail(AlertRuleSchema, { name: 'broken' });
+    expect(await store.em().count(AlertStateSchema, { ruleId: broken.id })).toBe(0);
+    expect(await deliveriesOf(store, broken.id)).toEqual([]);
+    await store.em().nativeDelete(AlertRuleSchema, { id: broken.id });
     await store.em().execute('delete from mapping_lease', [], 'run');
   });
 
