@@ -1,12 +1,14 @@
-import { createRouter, createWebHistory } from 'vue-router';
+import { createRouter, createWebHistory, type RouteMeta } from 'vue-router';
 import { prefetchErrorList } from './composables/error-page-queries';
 import { useSession } from './composables/useSession';
+import { type MessageSchema, t } from './i18n';
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without an API key. */
     public?: boolean;
-    title?: string;
+    /** The page's name in the message files (`shell.titles.…`), for the window title. */
+    title?: keyof MessageSchema['shell']['titles'];
   }
 }
 
@@ -14,7 +16,12 @@ declare module 'vue-router' {
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
+    {
+      path: '/login',
+      name: 'login',
+      component: () => import('./pages/LoginPage.vue'),
+      meta: { public: true, title: 'login' },
+    },
     {
       path: '/',
       component: () => import('./components/shell/ShellLayout.vue'),
@@ -23,13 +30,13 @@ export const router = createRouter({
           path: '',
           name: 'dashboard',
           component: () => import('./pages/DashboardPage.vue'),
-          meta: { title: 'Dashboard' },
+          meta: { title: 'dashboard' },
         },
         {
           path: 'errors',
           name: 'errors',
           component: () => import('./pages/SyncErrorsPage.vue'),
-          meta: { title: 'Coupled Data Synchronization Errors' },
+          meta: { title: 'errors' },
           // The list's request leaves while the page's chunks load, not after they ran.
           beforeEnter: (to) => prefetchErrorList(useSession().apiClient.value, to.query),
         },
@@ -37,31 +44,43 @@ export const router = createRouter({
           path: 'jobs',
           name: 'jobs',
           component: () => import('./pages/SyncJobsPage.vue'),
-          meta: { title: 'Sync jobs' },
+          meta: { title: 'jobs' },
         },
         {
           path: 'jobs/:id',
           name: 'job',
           component: () => import('./pages/SyncJobDetailPage.vue'),
-          meta: { title: 'Sync job' },
+          meta: { title: 'job' },
         },
         {
           path: 'mappings',
           name: 'mappings',
           component: () => import('./pages/TableMappingsPage.vue'),
-          meta: { title: 'Table mappings' },
+          meta: { title: 'mappings' },
         },
         {
           path: 'mappings/:id',
           name: 'mapping',
           component: () => import('./pages/TableMappingDetailPage.vue'),
-          meta: { title: 'Table mapping' },
+          meta: { title: 'mapping' },
+        },
+        {
+          path: 'api-keys',
+          name: 'api-keys',
+          component: () => import('./pages/ApiKeysPage.vue'),
+          meta: { title: 'apiKeys' },
+        },
+        {
+          path: 'alerts',
+          name: 'alerts',
+          component: () => import('./pages/AlertsPage.vue'),
+          meta: { title: 'alerts' },
         },
         {
           path: 'log',
           name: 'record-log',
           component: () => import('./pages/RecordSyncLogPage.vue'),
-          meta: { title: 'Record sync log' },
+          meta: { title: 'recordLog' },
         },
       ],
     },
@@ -76,6 +95,11 @@ router.beforeEach((to) => {
   return true;
 });
 
+/** The window title of a route, in the console's language. */
+export function windowTitle(title: RouteMeta['title']): string {
+  return title ? `${t(`shell.titles.${title}`)} · Tandem` : 'Tandem';
+}
+
 router.afterEach((to) => {
-  document.title = to.meta.title ? `${to.meta.title} · Tandem` : 'Tandem';
+  document.title = windowTitle(to.meta.title);
 });

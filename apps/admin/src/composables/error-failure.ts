@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { kindLabel } from './labels';
 import { queryFromLookup, type Side } from './record-log';
 import type { ActionFailure } from './triage-actions';
@@ -27,7 +28,7 @@ export interface NamedFailure {
 function record(mappingId: string, side: Side, recordId: string): FailedRecord {
   return {
     side,
-    label: `${side === 'LOCAL' ? 'local' : 'integration'} ${recordId}`,
+    label: t(side === 'LOCAL' ? 'actions.outcome.localRecord' : 'actions.outcome.integrationRecord', { id: recordId }),
     to: { name: 'record-log', query: queryFromLookup({ mappingId, side, recordId }) },
   };
 }

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { type Paging, pagingFromQuery, queryFromPaging } from './keyset-paging';
 import type { Job } from './sync-jobs';
 
@@ -61,7 +62,18 @@ export function applyJobEvent(rows: readonly Job[], job: Job, state: JobFilterSt
   return [job, ...rows].sort((a, b) => b.queuedAt.localeCompare(a.queuedAt)).slice(0, pageSize);
 }
 
-/** "+3 ~2 −0 =40 · coupled 1 · skipped 0 · failed 1". */
-export function jobCounters(job: Job): string {
-  return `+${job.inserted} ~${job.modified} −${job.deleted} =${job.unchanged} · coupled ${job.coupled} · skipped ${job.skipped} · failed ${job.failed}`;
+/** A job's counters in the order the console shows them, each with the sign or word that marks it. */
+export const COUNTERS = ['inserted', 'modified', 'deleted', 'unchanged', 'coupled', 'skipped', 'failed'] as const;
+export type Counter = (typeof COUNTERS)[number];
+
+/** The short mark of the first four ("+3 ~2 −0 =40"); the others are said in words. */
+export const COUNTER_SIGNS: Partial<Record<Counter, string>> = { inserted: '+', modified: '~', deleted: '−', unchanged: '=' };
+
+/** "+3 ~2 −0 =40 · coupled 1 · skipped 0 · failed 1" (the words in the console's language). */
+export function jobCounters(job: Pick<Job, Counter>): string {
+  const signed = COUNTERS.filter((counter) => COUNTER_SIGNS[counter]).map((c) => `${COUNTER_SIGNS[c]}${job[c]}`);
+  const worded = COUNTERS.filter((counter) => !COUNTER_SIGNS[counter]).map(
+    (c) => `${t(`jobs.counterWords.${c as 'coupled' | 'skipped' | 'failed'}`)} ${job[c]}`,
+  );
+  return [signed.join(' '), ...worded].join(' · ');
 }

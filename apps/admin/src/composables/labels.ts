@@ -1,5 +1,6 @@
 import type { SyncErrorsQuery } from '../graphql/sync-errors';
 import type { ResultOf } from '../graphql/tada';
+import { i18n, intlLocale, type MessageSchema, t } from '../i18n';
 
 type ErrorNode = ResultOf<typeof SyncErrorsQuery>['syncErrors']['edges'][number]['node'];
 export type SyncErrorKind = ErrorNode['kind'];
@@ -14,32 +15,44 @@ export const SYNC_ERROR_KINDS = [
   'INTEGRATION_RECORD_DELETED',
 ] as const satisfies readonly SyncErrorKind[];
 
-const KIND_LABELS: Record<SyncErrorKind, string> = {
-  UPDATE_CONFLICT: 'Update conflict',
-  WRITE_FAILED: 'Write failed',
-  LOCAL_RECORD_DELETED: 'Deleted locally',
-  INTEGRATION_RECORD_DELETED: 'Deleted in integration',
-};
-
+/** The kind's name in the console's language (the message files hold one per kind). */
 export function kindLabel(kind: SyncErrorKind): string {
-  return KIND_LABELS[kind];
+  return t(`kinds.${kind}`);
 }
 
-const numberFormat = new Intl.NumberFormat('en');
+/** An error's status (OPEN, RESOLVED) as words. */
+export function errorStatusLabel(status: SyncErrorStatus): string {
+  return t(`errorStatus.${status}`);
+}
 
-/** "1 record", "1,234 records". */
-export function countOf(count: number, noun: string, plural = `${noun}s`): string {
-  return `${numberFormat.format(count)} ${count === 1 ? noun : plural}`;
+/** A job's status as words; a status the console does not know yet is shown as the API spells it. */
+export function jobStatusLabel(status: string): string {
+  const key = `jobStatus.${status}`;
+  return i18n.global.te(key, 'en') ? t(key) : status;
+}
+
+/** A job's trigger (SCHEDULE, MANUAL, RETRY) as words; one the console does not know is shown as it is. */
+export function triggerLabel(trigger: string): string {
+  const key = `jobs.triggers.${trigger}`;
+  return i18n.global.te(key, 'en') ? t(key) : trigger;
+}
+
+/** The nouns countOf counts, each a "one | other" message in the `count` section. */
+export type CountNoun = keyof MessageSchema['count'];
+
+/** "1 record", "1,234 records" ("1 234 poster" in Swedish): the number through `Intl`, the noun by count. */
+export function countOf(count: number, noun: CountNoun): string {
+  return t(`count.${noun}`, { n: formatNumber(count) }, count);
 }
 
 export function formatNumber(value: number): string {
-  return numberFormat.format(value);
+  return new Intl.NumberFormat(intlLocale()).format(value);
 }
 
-/** A short local date-time for tables: "26 Nov, 14:03:07". */
+/** A short local date-time for tables: "26 Nov, 14:03:07" ("26 nov. 14:03:07" in Swedish). */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleString('en-GB', {
+  return new Date(iso).toLocaleString(intlLocale(), {
     day: 'numeric',
     month: 'short',
     hour: '2-digit',

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import type { Winner } from './triage-actions';
 
 /** One mapped field of an error's two records, as `SyncError.records.fields` gives it. */
@@ -64,13 +65,13 @@ export function fieldWinnersInput(
  */
 export function synchronizePlan(choice: WinnerChoice, fields: readonly ComparedField[]): string {
   const differing = fields.filter(valuesDiffer);
-  if (differing.length === 0) return 'Both records hold the same values now: nothing needs to be overwritten.';
+  if (differing.length === 0) return t('compare.plan.same');
   const byLocal = differing.filter((field) => winnerOf(choice, field.localField) === 'LOCAL');
   const byIntegration = differing.filter((field) => winnerOf(choice, field.localField) === 'INTEGRATION');
   const parts: string[] = [];
   if (byLocal.length > 0)
-    parts.push(`Local values overwrite the integration record's ${byLocal.map((f) => f.integrationField).join(', ')}.`);
+    parts.push(t('compare.plan.localWins', { fields: byLocal.map((f) => f.integrationField).join(', ') }));
   if (byIntegration.length > 0)
-    parts.push(`Integration values overwrite the local record's ${byIntegration.map((f) => f.localField).join(', ')}.`);
+    parts.push(t('compare.plan.integrationWins', { fields: byIntegration.map((f) => f.localField).join(', ') }));
   return parts.join(' ');
 }

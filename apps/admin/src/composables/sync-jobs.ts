@@ -56,3 +56,16 @@ const STATUS_TAGS: Record<Job['status'], TagType> = {
 export function jobStatusTag(status: Job['status']): TagType {
   return STATUS_TAGS[status];
 }
+
+/**
+ * The job's own number, as people say it ("job #148"): the database id inside its global id (a base64 of
+ * "SyncJob:148"). Any other id is shown as it is.
+ */
+export function jobDatabaseId(globalId: string): string {
+  try {
+    const [type, id] = atob(globalId).split(':');
+    return type === 'SyncJob' && id ? id : globalId;
+  } catch {
+    return globalId;
+  }
+}

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { countOf, type SyncErrorKind, type TriageAction } from './labels';
 import type { ActionScope } from './selection';
 
@@ -18,7 +19,8 @@ export interface ActionOptions {
 }
 
 interface ActionInfo {
-  label: string;
+  /** The button's words, in the console's language (Business Central's own terms in Swedish). */
+  readonly label: string;
   /** Irreversible in the apps' data: the dialog's button is red. */
   destructive: boolean;
 }
@@ -32,16 +34,25 @@ export const TRIAGE_ACTIONS = [
   'REMOVE_COUPLING',
 ] as const satisfies readonly TriageAction[];
 
+function actionInfo(action: DialogAction, destructive: boolean): ActionInfo {
+  return {
+    get label() {
+      return t(`actions.${action}`);
+    },
+    destructive,
+  };
+}
+
 export const ACTION_INFO: Record<DialogAction, ActionInfo> = {
-  RETRY: { label: 'Retry', destructive: false },
-  RETRY_ALL: { label: 'Retry all', destructive: false },
-  SYNCHRONIZE: { label: 'Synchronize', destructive: false },
-  RESTORE_RECORDS: { label: 'Restore records', destructive: false },
-  DELETE_RECORDS: { label: 'Delete records', destructive: true },
-  REMOVE_COUPLING: { label: 'Remove coupling', destructive: true },
+  RETRY: actionInfo('RETRY', false),
+  RETRY_ALL: actionInfo('RETRY_ALL', false),
+  SYNCHRONIZE: actionInfo('SYNCHRONIZE', false),
+  RESTORE_RECORDS: actionInfo('RESTORE_RECORDS', false),
+  DELETE_RECORDS: actionInfo('DELETE_RECORDS', true),
+  REMOVE_COUPLING: actionInfo('REMOVE_COUPLING', true),
 };
 
-const SIDE_NAMES: Record<Winner, string> = { LOCAL: 'local', INTEGRATION: 'integration' };
+const sideName = (side: Winner) => t(side === 'LOCAL' ? 'common.localSide' : 'common.integrationSide');
 
 export interface Confirmation {
   title: string;
@@ -68,8 +79,8 @@ export function actionsForKind(kind: SyncErrorKind): TriageAction[] {
 /** "3 selected records", "all 1,234 records matching the filter" or "all 12 records in the group …". */
 export function scopePhrase(scope: ActionScope): string {
   return scope.kind === 'filter'
-    ? `all ${countOf(scope.count, 'record')} ${scope.what ?? 'matching the filter'}`
-    : countOf(scope.count, 'selected record');
+    ? t('actions.scopeFilter', { count: countOf(scope.count, 'record'), what: scope.what ?? t('errors.what.matchingFilter') })
+    : countOf(scope.count, 'selectedRecord');
 }
 
 /** Retry all: how many of the open errors are deletions, which retry refuses (it needs both records). */
@@ -84,56 +95,54 @@ export function notRetriable(byKind: readonly { kind: SyncErrorKind; count: numb
  */
 export function confirmationText(action: DialogAction, scope: ActionScope, options: ActionOptions = {}): Confirmation {
   const what = scopePhrase(scope);
+  const records = countOf(scope.count, 'record');
   switch (action) {
     case 'RETRY_ALL': {
       const refused = options.notRetriable ?? 0;
-      const when = options.runNow
-        ? 'a job of each mapping is queued now to synchronize them again'
-        : 'the next scheduled job synchronizes them again';
+      const when = t(options.runNow ? 'actions.confirm.retryAllWhenNow' : 'actions.confirm.retryAllWhenLater');
+      const which = scope.kind === 'filter' ? (scope.what ?? t('errors.what.matchingFilter')) : t('actions.confirm.selected');
       return {
-        title: `Retry all ${countOf(scope.count, 'open error')} ${scope.kind === 'filter' ? (scope.what ?? 'matching the filter') : 'selected'}?`,
+        title: t('actions.confirm.retryAllTitle', { count: countOf(scope.count, 'openError'), what: which }),
         body:
-          `Every open error matching the filter now is retried, including any that opened since the list was loaded: their couplings are released and ${when}. Records that fail again come back to this list.` +
+          t('actions.confirm.retryAllBody', { when }) +
           (refused > 0
-            ? ` ${countOf(refused, 'of them is a deletion', 'of them are deletions')}: retry needs both records, so ${refused === 1 ? 'it is' : 'they are'} refused and ${refused === 1 ? 'stays' : 'stay'} open.`
+            ? ` ${t('actions.confirm.retryAllRefused', { deletions: countOf(refused, 'deletion') }, refused)}`
             : ''),
-        confirmLabel: `Retry all ${countOf(scope.count, 'error')}`,
+        confirmLabel: t('actions.confirm.retryAllLabel', { count: countOf(scope.count, 'error') }),
       };
     }
     case 'RETRY':
       return {
-        title: `Retry ${what}?`,
-        body: options.runNow
-          ? 'Their couplings are released and a job of each mapping is queued now to synchronize them again. Records that fail again come back to this list.'
-          : 'Their couplings are released so that the next scheduled job synchronizes them again. Records that fail again come back to this list.',
-        confirmLabel: `Retry ${countOf(scope.count, 'record')}`,
+        title: t('actions.confirm.retryTitle', { what }),
+        body: t(options.runNow ? 'actions.confirm.retryBodyNow' : 'actions.confirm.retryBodyLater'),
+        confirmLabel: t('actions.confirm.retryLabel', { count: records }),
       };
     case 'SYNCHRONIZE': {
-      const winner = SIDE_NAMES[options.winner ?? 'LOCAL'];
-      const loser = SIDE_NAMES[options.winner === 'INTEGRATION' ? 'LOCAL' : 'INTEGRATION'];
+      const winner = sideName(options.winner ?? 'LOCAL');
+      const loser = sideName(options.winner === 'INTEGRATION' ? 'LOCAL' : 'INTEGRATION');
       return {
-        title: `Synchronize ${what} now?`,
-        body: `The ${winner} values win: they overwrite the ${loser} record's mapped fields now, and the errors are resolved. Only update conflicts and failed writes can be synchronized; other errors are refused and stay open.`,
-        confirmLabel: `Synchronize ${countOf(scope.count, 'record')}`,
+        title: t('actions.confirm.synchronizeTitle', { what }),
+        body: t('actions.confirm.synchronizeBody', { winner, loser }),
+        confirmLabel: t('actions.confirm.synchronizeLabel', { count: records }),
       };
     }
     case 'RESTORE_RECORDS':
       return {
-        title: `Restore ${what}?`,
-        body: 'Each deleted record is created again from the copy on the other side and coupled to it; the errors are resolved. Only deletion errors can be restored; other errors are refused and stay open.',
-        confirmLabel: `Restore ${countOf(scope.count, 'record')}`,
+        title: t('actions.confirm.restoreTitle', { what }),
+        body: t('actions.confirm.restoreBody'),
+        confirmLabel: t('actions.confirm.restoreLabel', { count: records }),
       };
     case 'DELETE_RECORDS':
       return {
-        title: `Delete ${what}?`,
-        body: 'Where one side deleted a record, the copy that still exists on the other side is deleted too and the coupling removed. This deletes data in the app and cannot be undone here. Only deletion errors apply; other errors are refused and stay open.',
-        confirmLabel: `Delete ${countOf(scope.count, 'record')}`,
+        title: t('actions.confirm.deleteTitle', { what }),
+        body: t('actions.confirm.deleteBody'),
+        confirmLabel: t('actions.confirm.deleteLabel', { count: records }),
       };
     case 'REMOVE_COUPLING':
       return {
-        title: `Remove the coupling of ${what}?`,
-        body: 'Both records stay as they are in both apps, but they are no longer coupled and no longer synchronize; the errors are resolved. Coupling them again is done from the record, not undone here.',
-        confirmLabel: `Remove coupling of ${countOf(scope.count, 'record')}`,
+        title: t('actions.confirm.removeTitle', { what }),
+        body: t('actions.confirm.removeBody'),
+        confirmLabel: t('actions.confirm.removeLabel', { count: records }),
       };
   }
 }
@@ -149,6 +158,28 @@ export function enabledActions(
   if (!scope) return new Set();
   if (scope.kind === 'filter') return new Set(TRIAGE_ACTIONS);
   return new Set(selectedRows.flatMap((row) => row.actions));
+}
+
+/**
+ * With rows picked: for each action, how many of them allow it (the API's per-error `actions`), so that
+ * the toolbar can say "Restore 1 of 2". Null with "all matching" (the API sorts the matching errors out).
+ */
+export function actionCounts(
+  scope: ActionScope | null,
+  selectedRows: readonly { actions: readonly TriageAction[] }[],
+): Map<TriageAction, number> | null {
+  if (!scope || scope.kind === 'filter') return null;
+  const counts = new Map<TriageAction, number>();
+  for (const row of selectedRows) for (const action of row.actions) counts.set(action, (counts.get(action) ?? 0) + 1);
+  return counts;
+}
+
+/** The toolbar's words for an action on picked rows: "Restore records", or "Restore records 1 of 2". */
+export function actionButtonLabel(action: TriageAction, allowing: number | undefined, selected: number): string {
+  const label = ACTION_INFO[action].label;
+  return allowing !== undefined && allowing > 0 && allowing < selected
+    ? t('actions.partOf', { label, n: allowing, total: selected })
+    : label;
 }
 
 /** The error an action failed on, as the API returns it with the failure. */
@@ -187,7 +218,7 @@ interface ResultShape {
 
 /** Turns a mutation's union result (payload or typed error) into an outcome the dialog can show. */
 export function actionOutcome(result: ResultShape | null | undefined): ActionOutcome {
-  if (!result) return { ok: false, message: 'The API gave no answer.' };
+  if (!result) return { ok: false, message: t('actions.noAnswer') };
   if (result.__typename === 'SyncErrorActionResult') {
     return {
       ok: true,
@@ -198,14 +229,17 @@ export function actionOutcome(result: ResultShape | null | undefined): ActionOut
       jobIds: (result.jobs ?? []).map((job) => job.id),
     };
   }
-  return { ok: false, message: result.message ?? `The action was refused (${result.code ?? result.__typename}).` };
+  return { ok: false, message: result.message ?? t('actions.refused', { code: result.code ?? result.__typename }) };
 }
 
 /** One line for the notification after an action. */
 export function outcomeSummary(action: DialogAction, outcome: ActionOutcome): string {
-  if (!outcome.ok) return `${ACTION_INFO[action].label} failed: ${outcome.message}`;
-  const done = `${ACTION_INFO[action].label}: ${countOf(outcome.succeeded, 'record')} succeeded`;
-  return outcome.failed > 0 ? `${done}, ${countOf(outcome.failed, 'record')} failed` : done;
+  const label = ACTION_INFO[action].label;
+  if (!outcome.ok) return t('actions.failedSummary', { label, message: outcome.message });
+  const count = countOf(outcome.succeeded, 'record');
+  return outcome.failed > 0
+    ? t('actions.doneSummaryFailed', { label, count, failed: countOf(outcome.failed, 'record') })
+    : t('actions.doneSummary', { label, count });
 }
 
 /** What the page's action dialog is asked to confirm and run. */
