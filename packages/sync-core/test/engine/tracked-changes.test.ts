@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChangeCursor, ConnectorRegistry, DeltaPage, TableConnector } from '../../src/connectors/connector.js';
+import type {
+  ChangeCursor,
+  Connector,
+  ConnectorRegistry,
+  DeltaPage,
+  TableConnector,
+} from '../../src/connectors/connector.js';
 import { runSync } from '../../src/engine/run-sync.js';
 import { SyncJobSchema } from '../../src/entities/index.js';
 import { withTableOverrides } from '../support/connector-doubles.js';
@@ -53,7 +59,7 @@ describe('change tracking through a connector that has it', () => {
     const tracked = withTableOverrides(new Map([['crm', fx.connectors.get('crm')!]]), {
       readDelta: (table, token, limit, fields) => tracker.readDelta(table, token, limit, fields),
     });
-    connectors = new Map([
+    connectors = new Map<string, Connector>([
       ['erp', fx.connectors.get('erp')!],
       ['crm', tracked.get('crm')!],
     ]);

@@ -2,7 +2,8 @@ import type { Connector, ConnectorRegistry, TableConnector } from '../../src/con
 
 /** Table methods to put in place of the real ones; each receives the real table to delegate to. */
 export type TableOverrides = {
-  [K in keyof TableConnector]?: TableConnector[K] extends (...args: infer A) => infer R
+  // NonNullable: optional methods (readDelta, onWait) can be put in place too.
+  [K in keyof TableConnector]?: NonNullable<TableConnector[K]> extends (...args: infer A) => infer R
     ? (table: TableConnector, ...args: A) => R
     : never;
 };
