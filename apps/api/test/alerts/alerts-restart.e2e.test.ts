@@ -70,7 +70,8 @@ describe('alerts across a killed process, and the alerts commands', () => {
     const [pending] = await store.em().find(AlertDeliverySchema, {});
     await store.close();
     expect(pending).toMatchObject({ status: 'PENDING', event: 'TEST', lastStatusCode: 503 });
-    expect(pending!.attempts).toBeGreaterThanOrEqual(2);
+    // The kill may land between a refused attempt and its record: at least one refusal is stored.
+    expect(pending!.attempts).toBeGreaterThanOrEqual(1);
     expect(receiver.accepted()).toEqual([]);
 
     receiver.status = () => 200;
