@@ -2,6 +2,7 @@ import urql from '@urql/vue';
 import { createApp } from 'vue';
 import App from './App.vue';
 import './page-layout.css';
+import { levelCardHeadings } from './a11y-headings';
 import { useSession } from './composables/useSession';
 import { i18n, preferredLocale, setLocale } from './i18n';
 import { router } from './router';
@@ -11,4 +12,5 @@ const { apiClient } = useSession();
 // Swedish user never sees the English page flash by.
 void setLocale(preferredLocale()).finally(() => {
   createApp(App).use(i18n).use(urql, apiClient).use(router).mount('#app');
+  levelCardHeadings(document.body);
 });

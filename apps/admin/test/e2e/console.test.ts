@@ -158,13 +158,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     // Filtered in the URL: a link reproduces it.
     await page.goto(`${api.url}/jobs?status=SUCCEEDED,PARTIAL`);
     await page.getByTestId('sync-job-row').first().waitFor();
-    const statuses = await page.getByTestId('job-status').allTextContents();
+    const statuses = await page
+      .getByTestId('job-status')
+      .evaluateAll((tags) => tags.map((tag) => tag.getAttribute('data-status')));
     expect(statuses.every((status) => status === 'SUCCEEDED' || status === 'PARTIAL')).toBe(true);
 
     await page.getByTestId('sync-job-row').first().locator('a').click();
     await page.waitForURL(/\/jobs\/[^/?]+$/);
     await page.getByTestId('job-facts').waitFor();
-    expect(['SUCCEEDED', 'PARTIAL']).toContain(await page.getByTestId('job-detail-status').textContent());
+    expect(['SUCCEEDED', 'PARTIAL']).toContain(await page.getByTestId('job-detail-status').getAttribute('data-status'));
 
     // A job's log: every coupling it touched, as many as the store holds for the job; narrowed by action in the
     // URL. The busiest job, so that there are pages (a scheduled run may have touched nothing).
