@@ -6,7 +6,8 @@ import { benchLine, note } from '@tandem/sync-core/bench-kit';
 import { buildConsole } from './build-console.js';
 import { chunkClosure, initialScripts, initialStylesheets } from './initial-assets.js';
 
-const BUDGET_KB = 300;
+/** Issue 14's budget: the first load's JavaScript with both languages (Swedish counted although lazy). */
+const BUDGET_KB = 150;
 /** The modules router.ts imports lazily for /errors: the signed-in layout and the page. */
 const ERRORS_ROUTE = ['src/components/shell/ShellLayout.vue', 'src/pages/SyncErrorsPage.vue'];
 
@@ -38,7 +39,13 @@ export async function adminBundle(): Promise<string> {
     }
     const css = initialStylesheets(html).reduce((sum, href) => sum + gzippedBytes(join(dist, href)), 0);
     note(`initial CSS (not in the budget): ${kb(css).toFixed(1)} kB gzip`);
-    note(`target ≤ ${BUDGET_KB} kB: ${kb(total) <= BUDGET_KB ? 'met' : 'missed'}`);
+    // Swedish is its own chunk, fetched only for Swedish users: counted here, so the budget holds for them too.
+    const manifestForLocales = JSON.parse(readFileSync(join(dist, '.vite/manifest.json'), 'utf8'));
+    const swedish = chunkClosure(manifestForLocales, ['src/i18n/sv.ts']).filter((file) => !scripts.includes(file));
+    const swedishBytes = swedish.reduce((sum, file) => sum + gzippedBytes(join(dist, file)), 0);
+    note(`Swedish messages (lazy chunk): ${kb(swedishBytes).toFixed(1)} kB gzip`);
+    total += swedishBytes;
+    note(`target ≤ ${BUDGET_KB} kB with both languages: ${kb(total) <= BUDGET_KB ? 'met' : 'missed'}`);
     // Not in the budget, for the record: what opening /errors adds on top (its layout and page chunks).
     const manifest = JSON.parse(readFileSync(join(dist, '.vite/manifest.json'), 'utf8'));
     const errorsRoute = chunkClosure(manifest, ERRORS_ROUTE).filter((file) => !scripts.includes(file));
