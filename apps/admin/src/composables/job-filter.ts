@@ -67,7 +67,12 @@ export const COUNTERS = ['inserted', 'modified', 'deleted', 'unchanged', 'couple
 export type Counter = (typeof COUNTERS)[number];
 
 /** The short mark of the first four ("+3 ~2 −0 =40"); the others are said in words. */
-export const COUNTER_SIGNS: Partial<Record<Counter, string>> = { inserted: '+', modified: '~', deleted: '−', unchanged: '=' };
+export const COUNTER_SIGNS: Partial<Record<Counter, string>> = {
+  inserted: '+',
+  modified: '~',
+  deleted: '−',
+  unchanged: '=',
+};
 
 /** "+3 ~2 −0 =40 · coupled 1 · skipped 0 · failed 1" (the words in the console's language). */
 export function jobCounters(job: Pick<Job, Counter>): string {

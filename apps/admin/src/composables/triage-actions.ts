@@ -79,7 +79,10 @@ export function actionsForKind(kind: SyncErrorKind): TriageAction[] {
 /** "3 selected records", "all 1,234 records matching the filter" or "all 12 records in the group …". */
 export function scopePhrase(scope: ActionScope): string {
   return scope.kind === 'filter'
-    ? t('actions.scopeFilter', { count: countOf(scope.count, 'record'), what: scope.what ?? t('errors.what.matchingFilter') })
+    ? t('actions.scopeFilter', {
+        count: countOf(scope.count, 'record'),
+        what: scope.what ?? t('errors.what.matchingFilter'),
+      })
     : countOf(scope.count, 'selectedRecord');
 }
 
@@ -100,7 +103,8 @@ export function confirmationText(action: DialogAction, scope: ActionScope, optio
     case 'RETRY_ALL': {
       const refused = options.notRetriable ?? 0;
       const when = t(options.runNow ? 'actions.confirm.retryAllWhenNow' : 'actions.confirm.retryAllWhenLater');
-      const which = scope.kind === 'filter' ? (scope.what ?? t('errors.what.matchingFilter')) : t('actions.confirm.selected');
+      const which =
+        scope.kind === 'filter' ? (scope.what ?? t('errors.what.matchingFilter')) : t('actions.confirm.selected');
       return {
         title: t('actions.confirm.retryAllTitle', { count: countOf(scope.count, 'openError'), what: which }),
         body:

@@ -94,7 +94,8 @@ export default {
     pasteKey: 'Paste an API key.',
     notAccepted: 'This key is not accepted: it is unknown or was revoked.',
     unexpected: 'The API did not answer as expected: {message}.',
-    signedOut: 'You were signed out: your API key is no longer accepted (it was revoked or has expired). Sign in with a valid key.',
+    signedOut:
+      'You were signed out: your API key is no longer accepted (it was revoked or has expired). Sign in with a valid key.',
   },
   dashboard: {
     title: 'Dashboard',
@@ -233,26 +234,34 @@ export default {
     confirm: {
       retryAllTitle: 'Retry all {count} {what}?',
       selected: 'selected',
-      retryAllBody: 'Every open error matching the filter now is retried, including any that opened since the list was loaded: their couplings are released and {when}. Records that fail again come back to this list.',
+      retryAllBody:
+        'Every open error matching the filter now is retried, including any that opened since the list was loaded: their couplings are released and {when}. Records that fail again come back to this list.',
       retryAllWhenNow: 'a job of each mapping is queued now to synchronize them again',
       retryAllWhenLater: 'the next scheduled job synchronizes them again',
-      retryAllRefused: '{deletions}: retry needs both records, so it is refused and stays open. | {deletions}: retry needs both records, so they are refused and stay open.',
+      retryAllRefused:
+        '{deletions}: retry needs both records, so it is refused and stays open. | {deletions}: retry needs both records, so they are refused and stay open.',
       retryAllLabel: 'Retry all {count}',
       retryTitle: 'Retry {what}?',
-      retryBodyNow: 'Their couplings are released and a job of each mapping is queued now to synchronize them again. Records that fail again come back to this list.',
-      retryBodyLater: 'Their couplings are released so that the next scheduled job synchronizes them again. Records that fail again come back to this list.',
+      retryBodyNow:
+        'Their couplings are released and a job of each mapping is queued now to synchronize them again. Records that fail again come back to this list.',
+      retryBodyLater:
+        'Their couplings are released so that the next scheduled job synchronizes them again. Records that fail again come back to this list.',
       retryLabel: 'Retry {count}',
       synchronizeTitle: 'Synchronize {what} now?',
-      synchronizeBody: "The {winner} values win: they overwrite the {loser} record's mapped fields now, and the errors are resolved. Only update conflicts and failed writes can be synchronized; other errors are refused and stay open.",
+      synchronizeBody:
+        "The {winner} values win: they overwrite the {loser} record's mapped fields now, and the errors are resolved. Only update conflicts and failed writes can be synchronized; other errors are refused and stay open.",
       synchronizeLabel: 'Synchronize {count}',
       restoreTitle: 'Restore {what}?',
-      restoreBody: 'Each deleted record is created again from the copy on the other side and coupled to it; the errors are resolved. Only deletion errors can be restored; other errors are refused and stay open.',
+      restoreBody:
+        'Each deleted record is created again from the copy on the other side and coupled to it; the errors are resolved. Only deletion errors can be restored; other errors are refused and stay open.',
       restoreLabel: 'Restore {count}',
       deleteTitle: 'Delete {what}?',
-      deleteBody: 'Where one side deleted a record, the copy that still exists on the other side is deleted too and the coupling removed. This deletes data in the app and cannot be undone here. Only deletion errors apply; other errors are refused and stay open.',
+      deleteBody:
+        'Where one side deleted a record, the copy that still exists on the other side is deleted too and the coupling removed. This deletes data in the app and cannot be undone here. Only deletion errors apply; other errors are refused and stay open.',
       deleteLabel: 'Delete {count}',
       removeTitle: 'Remove the coupling of {what}?',
-      removeBody: 'Both records stay as they are in both apps, but they are no longer coupled and no longer synchronize; the errors are resolved. Coupling them again is done from the record, not undone here.',
+      removeBody:
+        'Both records stay as they are in both apps, but they are no longer coupled and no longer synchronize; the errors are resolved. Coupling them again is done from the record, not undone here.',
       removeLabel: 'Remove coupling of {count}',
     },
     outcome: {
@@ -320,7 +329,8 @@ export default {
     revoke: 'Revoke',
     revokeLabel: 'Revoke the key “{name}”',
     revokeTitle: 'Revoke the key “{name}”?',
-    revokeBody: 'The key starting with {prefix} stops working at once; whoever uses it is signed out. This cannot be undone.',
+    revokeBody:
+      'The key starting with {prefix} stops working at once; whoever uses it is signed out. This cannot be undone.',
     revoked: 'The key “{name}” was revoked.',
     roles: { ADMIN: 'Admin', OPERATOR: 'Operator', VIEWER: 'Viewer' },
     states: { ACTIVE: 'Active', REVOKED: 'Revoked', EXPIRED: 'Expired' },

@@ -1,5 +1,6 @@
 import { createI18n } from 'vue-i18n';
 import en from './en';
+import type { MessageSchema } from './schema';
 
 /**
  * The console's languages. English is in the first load; Swedish is its own chunk, fetched before the
@@ -8,8 +9,7 @@ import en from './en';
 export const LOCALES = ['en', 'sv'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-/** The shape every message file has: English's. sv.ts is typed with it, so a missing key fails the build. */
-export type MessageSchema = typeof en;
+export type { MessageSchema } from './schema';
 
 /** Localized names of the languages, written in their own language (as language switches show them). */
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', sv: 'Svenska' };

@@ -1,4 +1,4 @@
-import type { MessageSchema } from '.';
+import type { MessageSchema } from './schema';
 
 /**
  * Svenska. Business Central's own Swedish terms where it has them (Kopplade datasynkroniseringsfel,
@@ -96,7 +96,8 @@ const sv: MessageSchema = {
     pasteKey: 'Klistra in en API-nyckel.',
     notAccepted: 'Nyckeln godtas inte: den är okänd eller har återkallats.',
     unexpected: 'API:t svarade inte som väntat: {message}.',
-    signedOut: 'Du har loggats ut: din API-nyckel godtas inte längre (den har återkallats eller gått ut). Logga in med en giltig nyckel.',
+    signedOut:
+      'Du har loggats ut: din API-nyckel godtas inte längre (den har återkallats eller gått ut). Logga in med en giltig nyckel.',
   },
   dashboard: {
     title: 'Översikt',
@@ -235,26 +236,34 @@ const sv: MessageSchema = {
     confirm: {
       retryAllTitle: 'Försöka alla {count} {what} igen?',
       selected: 'markerade',
-      retryAllBody: 'Alla öppna fel som matchar filtret nu försöks igen, även de som öppnats sedan listan lästes in: deras kopplingar släpps och {when}. Poster som misslyckas igen kommer tillbaka till listan.',
+      retryAllBody:
+        'Alla öppna fel som matchar filtret nu försöks igen, även de som öppnats sedan listan lästes in: deras kopplingar släpps och {when}. Poster som misslyckas igen kommer tillbaka till listan.',
       retryAllWhenNow: 'ett jobb per mappning köas nu för att synkronisera dem igen',
       retryAllWhenLater: 'nästa schemalagda jobb synkroniserar dem igen',
-      retryAllRefused: '{deletions}: Försök igen kräver båda posterna, så den avvisas och förblir öppen. | {deletions}: Försök igen kräver båda posterna, så de avvisas och förblir öppna.',
+      retryAllRefused:
+        '{deletions}: Försök igen kräver båda posterna, så den avvisas och förblir öppen. | {deletions}: Försök igen kräver båda posterna, så de avvisas och förblir öppna.',
       retryAllLabel: 'Försök alla {count} igen',
       retryTitle: 'Försöka {what} igen?',
-      retryBodyNow: 'Deras kopplingar släpps och ett jobb per mappning köas nu för att synkronisera dem igen. Poster som misslyckas igen kommer tillbaka till listan.',
-      retryBodyLater: 'Deras kopplingar släpps så att nästa schemalagda jobb synkroniserar dem igen. Poster som misslyckas igen kommer tillbaka till listan.',
+      retryBodyNow:
+        'Deras kopplingar släpps och ett jobb per mappning köas nu för att synkronisera dem igen. Poster som misslyckas igen kommer tillbaka till listan.',
+      retryBodyLater:
+        'Deras kopplingar släpps så att nästa schemalagda jobb synkroniserar dem igen. Poster som misslyckas igen kommer tillbaka till listan.',
       retryLabel: 'Försök igen med {count}',
       synchronizeTitle: 'Synkronisera {what} nu?',
-      synchronizeBody: 'De {winner} värdena vinner: de skriver över de {loser} postens mappade fält nu, och felen löses. Bara uppdateringskonflikter och misslyckade skrivningar kan synkroniseras; andra fel avvisas och förblir öppna.',
+      synchronizeBody:
+        'De {winner} värdena vinner: de skriver över de {loser} postens mappade fält nu, och felen löses. Bara uppdateringskonflikter och misslyckade skrivningar kan synkroniseras; andra fel avvisas och förblir öppna.',
       synchronizeLabel: 'Synkronisera {count}',
       restoreTitle: 'Återställa {what}?',
-      restoreBody: 'Varje borttagen post skapas på nytt från kopian på andra sidan och kopplas till den; felen löses. Bara borttagningsfel kan återställas; andra fel avvisas och förblir öppna.',
+      restoreBody:
+        'Varje borttagen post skapas på nytt från kopian på andra sidan och kopplas till den; felen löses. Bara borttagningsfel kan återställas; andra fel avvisas och förblir öppna.',
       restoreLabel: 'Återställ {count}',
       deleteTitle: 'Ta bort {what}?',
-      deleteBody: 'Där ena sidan tagit bort en post tas kopian som finns kvar på andra sidan också bort och kopplingen tas bort. Det tar bort data i appen och kan inte ångras här. Gäller bara borttagningsfel; andra fel avvisas och förblir öppna.',
+      deleteBody:
+        'Där ena sidan tagit bort en post tas kopian som finns kvar på andra sidan också bort och kopplingen tas bort. Det tar bort data i appen och kan inte ångras här. Gäller bara borttagningsfel; andra fel avvisas och förblir öppna.',
       deleteLabel: 'Ta bort {count}',
       removeTitle: 'Ta bort kopplingen för {what}?',
-      removeBody: 'Båda posterna förblir som de är i båda apparna, men de är inte längre kopplade och synkroniseras inte längre; felen löses. En ny koppling görs från posten, den ångras inte här.',
+      removeBody:
+        'Båda posterna förblir som de är i båda apparna, men de är inte längre kopplade och synkroniseras inte längre; felen löses. En ny koppling görs från posten, den ångras inte här.',
       removeLabel: 'Ta bort koppling för {count}',
     },
     outcome: {
@@ -322,7 +331,8 @@ const sv: MessageSchema = {
     revoke: 'Återkalla',
     revokeLabel: 'Återkalla nyckeln ”{name}”',
     revokeTitle: 'Återkalla nyckeln ”{name}”?',
-    revokeBody: 'Nyckeln som börjar med {prefix} slutar fungera direkt; den som använder den loggas ut. Det kan inte ångras.',
+    revokeBody:
+      'Nyckeln som börjar med {prefix} slutar fungera direkt; den som använder den loggas ut. Det kan inte ångras.',
     revoked: 'Nyckeln ”{name}” har återkallats.',
     roles: { ADMIN: 'Administratör', OPERATOR: 'Operatör', VIEWER: 'Läsare' },
     states: { ACTIVE: 'Aktiv', REVOKED: 'Återkallad', EXPIRED: 'Utgången' },

@@ -21,8 +21,7 @@ const DOCS_IMAGES = fileURLToPath(new URL('../../../../docs/images/', import.met
 // Phone screenshots of every run stay here (asserted, not only looked at); the README's pictures are
 // rewritten when asked (TANDEM_UPDATE_SCREENSHOTS=1) or missing, like console.test.ts's.
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const UPDATE_README =
-  process.env.TANDEM_UPDATE_SCREENSHOTS === '1' || !existsSync(join(DOCS_IMAGES, 'errors-sv.png'));
+const UPDATE_README = process.env.TANDEM_UPDATE_SCREENSHOTS === '1' || !existsSync(join(DOCS_IMAGES, 'errors-sv.png'));
 const README_IMAGES = UPDATE_README ? DOCS_IMAGES : mkdtempSync(join(tmpdir(), 'tandem-admin-readme-'));
 
 /** Axe's serious and critical findings on the page as it is now (WCAG 2.0–2.2 A and AA rules). */
@@ -119,7 +118,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the console on a phone, in Swedish, by k
         return style ? { style: style.outlineStyle, width: style.outlineWidth } : null;
       });
     };
-    for (const selector of ['.n-radio-button input[value="RESOLVED"]', '[data-testid="retry-all"]', '[data-testid="sign-out"]']) {
+    for (const selector of [
+      '.n-radio-button input[value="RESOLVED"]',
+      '[data-testid="retry-all"]',
+      '[data-testid="sign-out"]',
+    ]) {
       const ring = await ringOf(selector);
       expect({ selector, ring }).toEqual({ selector, ring: { style: 'solid', width: '2px' } });
     }
