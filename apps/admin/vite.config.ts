@@ -9,4 +9,10 @@ export default defineConfig({
   plugins: [vue()],
   server: { proxy: { '/graphql': { target: api, ws: true } } },
   build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 1200 },
+  // vue-i18n's feature flags: the Composition API only (no legacy API, no global $t install), no devtools.
+  define: {
+    __VUE_I18N_FULL_INSTALL__: false,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
 });

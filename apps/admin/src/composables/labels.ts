@@ -45,20 +45,34 @@ export function countOf(count: number, noun: CountNoun): string {
   return t(`count.${noun}`, { n: formatNumber(count) }, count);
 }
 
+// Intl formatters are costly to create (locale data is looked up each time) and cheap to reuse: one per
+// locale, made on first use. A 50-row page formats ~100 values.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatNumber(value: number): string {
-  return new Intl.NumberFormat(intlLocale()).format(value);
+  const locale = intlLocale();
+  let format = numberFormats.get(locale);
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale)));
+  return format.format(value);
 }
 
 /** A short local date-time for tables: "26 Nov, 14:03:07" ("26 nov. 14:03:07" in Swedish). */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleString(intlLocale(), {
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  const locale = intlLocale();
+  let format = timeFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, {
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    timeFormats.set(locale, format);
+  }
+  return format.format(new Date(iso));
 }
 
 /** A record value for a table cell: strings as they are, anything else as JSON; "—" for no value. */
