@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { formatValue } from './labels';
 
 export type Side = 'LOCAL' | 'INTEGRATION';
@@ -65,25 +66,40 @@ export interface LogEntry {
 
 type TimelineType = 'default' | 'info' | 'success' | 'warning' | 'error';
 
-export const LOG_ACTIONS: Record<LogAction, { label: string; type: TimelineType }> = {
-  INSERT: { label: 'Inserted', type: 'success' },
-  UPDATE: { label: 'Updated', type: 'info' },
-  UNCHANGED: { label: 'Unchanged', type: 'default' },
-  COUPLE: { label: 'Coupled', type: 'success' },
-  UNCOUPLE: { label: 'Uncoupled', type: 'warning' },
-  CONFLICT: { label: 'Update conflict', type: 'warning' },
-  FAILED: { label: 'Write failed', type: 'error' },
-  DELETE: { label: 'Deleted on the other side', type: 'warning' },
-  DELETED: { label: 'Found deleted', type: 'warning' },
-  RESTORE: { label: 'Restored', type: 'success' },
-  RETRY: { label: 'Retry requested', type: 'info' },
+const ACTION_TYPES: Record<LogAction, TimelineType> = {
+  INSERT: 'success',
+  UPDATE: 'info',
+  UNCHANGED: 'default',
+  COUPLE: 'success',
+  UNCOUPLE: 'warning',
+  CONFLICT: 'warning',
+  FAILED: 'error',
+  DELETE: 'warning',
+  DELETED: 'warning',
+  RESTORE: 'success',
+  RETRY: 'info',
 };
 
-export const DIRECTIONS: Record<string, string> = {
-  TO_INTEGRATION: 'local → integration',
-  FROM_INTEGRATION: 'integration → local',
-  BIDIRECTIONAL: 'both ways',
-};
+/** Each log action's words (in the console's language, `log.actions`) and its timeline colour. */
+export const LOG_ACTIONS = Object.fromEntries(
+  (Object.keys(ACTION_TYPES) as LogAction[]).map((action) => [
+    action,
+    {
+      get label() {
+        return t(`log.actions.${action}`);
+      },
+      type: ACTION_TYPES[action],
+    },
+  ]),
+) as Record<LogAction, { readonly label: string; type: TimelineType }>;
+
+/** A mapping's direction in words ("local → integration"). */
+export const DIRECTIONS: Record<string, string> = new Proxy({} as Record<string, string>, {
+  get: (_target, direction) =>
+    typeof direction === 'string' && ['TO_INTEGRATION', 'FROM_INTEGRATION', 'BIDIRECTIONAL'].includes(direction)
+      ? t(`log.directions.${direction as 'TO_INTEGRATION'}`)
+      : undefined,
+});
 
 export interface TimelineChange {
   field: string;
@@ -120,7 +136,7 @@ export function timelineItems(entries: readonly LogEntry[]): TimelineItem[] {
     .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt) || Number(b.id > a.id) - Number(b.id < a.id))
     .map((entry) => {
       const action = LOG_ACTIONS[entry.action] ?? { label: entry.action, type: 'default' as const };
-      const by = entry.actor === 'job' ? 'by a sync job' : `by ${entry.actor}`;
+      const by = entry.actor === 'job' ? t('log.byJob') : t('log.byActor', { actor: entry.actor });
       const direction = entry.direction ? (DIRECTIONS[entry.direction] ?? entry.direction) : null;
       return {
         id: entry.id,
@@ -132,7 +148,7 @@ export function timelineItems(entries: readonly LogEntry[]): TimelineItem[] {
         jobId: entry.job?.id ?? null,
         changes: entry.changes.map((change) => ({
           field: change.field,
-          side: change.side === 'INTEGRATION' ? 'integration' : 'local',
+          side: t(change.side === 'INTEGRATION' ? 'log.integration' : 'log.local'),
           before: changeValue(change.before),
           after: changeValue(change.after),
         })),
