@@ -126,6 +126,17 @@ export default {
     open: 'Open job {id}',
     triggers: { SCHEDULE: 'Schedule', MANUAL: 'Manual', RETRY: 'Retry' },
     triggerFull: '{trigger} · full',
+    run: {
+      now: 'Run now',
+      full: 'Full sync…',
+      queued: '{mapping}: job queued.',
+      fullQueued: '{mapping}: full sync queued.',
+      alreadyQueued: '{mapping}: a job was already waiting; it runs next.',
+      fullTitle: 'Full sync of {mapping}?',
+      fullBody:
+        'A full sync reads every record of both sides, not only those changed since the last job: it takes longer and loads both apps more.',
+      fullConfirm: 'Run full sync',
+    },
     runMapping: 'Run a mapping',
     allStatuses: 'All statuses',
     what: 'the jobs',

@@ -128,6 +128,17 @@ const sv: MessageSchema = {
     open: 'Öppna jobb {id}',
     triggers: { SCHEDULE: 'Schema', MANUAL: 'Manuellt', RETRY: 'Försök igen' },
     triggerFull: '{trigger} · fullständig',
+    run: {
+      now: 'Kör nu',
+      full: 'Fullständig synkronisering…',
+      queued: '{mapping}: jobbet har köats.',
+      fullQueued: '{mapping}: fullständig synkronisering har köats.',
+      alreadyQueued: '{mapping}: ett jobb väntade redan; det körs härnäst.',
+      fullTitle: 'Fullständig synkronisering av {mapping}?',
+      fullBody:
+        'En fullständig synkronisering läser alla poster på båda sidor, inte bara de som ändrats sedan senaste jobbet: den tar längre tid och belastar båda apparna mer.',
+      fullConfirm: 'Kör fullständig synkronisering',
+    },
     runMapping: 'Kör en mappning',
     allStatuses: 'Alla statusar',
     what: 'jobben',
