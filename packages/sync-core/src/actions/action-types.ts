@@ -48,6 +48,11 @@ export interface ActionResult {
   failures: ActionFailure[];
   /** Jobs queued by the action (retry with runNow). */
   jobIds: number[];
+  /**
+   * Retry only: how many errors were released for the next job (not fixed: each resolves only when that job
+   * syncs its record, or opens again). Retry also counts them in `succeeded`, for callers that predate this.
+   */
+  released?: number;
 }
 
 export const MAX_REPORTED_FAILURES = 1000;

@@ -70,6 +70,7 @@ async function finish(
     failed: outcome.refused.failed,
     failures: outcome.refused.failures,
     jobIds,
+    released: outcome.succeeded,
   };
 }
 

@@ -74,6 +74,18 @@ const ActionResultRef = builder.objectRef<ActionResult>('SyncErrorActionResult')
       description: 'Jobs queued by the action (retry with runNow).',
       resolve: (r) => r.jobIds,
     }),
+    releasedForRetry: t.int({
+      description:
+        'Retry: errors released for the next job, not fixed — each resolves when that job syncs its record or opens again; follow `retryJob` (or `jobs`). 0 for other actions. Retry also counts these in `succeeded`.',
+      resolve: (r) => r.released ?? 0,
+    }),
+    retryJob: t.field({
+      type: SyncJobRef,
+      nullable: true,
+      description:
+        'Retry with runNow: the job that runs the released records (the first when they span mappings; all are in `jobs`). Its counters cover exactly those records; `syncErrors(filter: { jobId })` lists the ones that failed again. Null without runNow: the next scheduled job takes them.',
+      resolve: (r) => r.jobIds[0] ?? null,
+    }),
   }),
 });
 
