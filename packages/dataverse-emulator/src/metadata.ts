@@ -6,21 +6,21 @@ import { edmType } from './values.js';
  * its columns exist and what type each has (learn.microsoft.com/power-apps/developer/data-platform/webapi/web-api-service-documents).
  */
 export function metadataDocument(sets: ResolvedEntitySet[]): string {
-  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   const types = sets.map((set) => {
     const properties = [...set.columns.values()].map((c) => {
       const maxLength = c.maxLength !== undefined ? ` MaxLength="${c.maxLength}"` : '';
       const nullable = c.required || c.name === set.key ? ' Nullable="false"' : '';
-      return `<Property Name="${escape(c.name)}" Type="${edmType(c)}"${maxLength}${nullable}/>`;
+      return `<Property Name="${xml(c.name)}" Type="${edmType(c)}"${maxLength}${nullable}/>`;
     });
-    const alternateKeys = set.alternateKeys.map((k) => `<!-- alternate key: ${k.map(escape).join(', ')} -->`).join('');
+    const alternateKeys = set.alternateKeys.map((k) => `<!-- alternate key: ${k.map(xml).join(', ')} -->`).join('');
     return (
-      `<EntityType Name="${escape(set.logicalName)}"><Key><PropertyRef Name="${escape(set.key)}"/></Key>` +
+      `<EntityType Name="${xml(set.logicalName)}"><Key><PropertyRef Name="${xml(set.key)}"/></Key>` +
       `${properties.join('')}${alternateKeys}</EntityType>`
     );
   });
   const container = sets
-    .map((s) => `<EntitySet Name="${escape(s.name)}" EntityType="Microsoft.Dynamics.CRM.${escape(s.logicalName)}"/>`)
+    .map((s) => `<EntitySet Name="${xml(s.name)}" EntityType="Microsoft.Dynamics.CRM.${xml(s.logicalName)}"/>`)
     .join('');
   return (
     '<?xml version="1.0" encoding="utf-8"?>' +
