@@ -53,6 +53,10 @@ function rows(): Record<string, { role: Role; call: string }> {
     'Query.apiKeys': { role: 'ADMIN', call: '{ apiKeys { totalCount } }' },
     'Query.coupling': { role: 'VIEWER', call: '{ coupling(id: "1") { __typename } }' },
     'Query.couplings': { role: 'VIEWER', call: '{ couplings { totalCount } }' },
+    'Query.syncErrorActionCounts': {
+      role: 'VIEWER',
+      call: '{ syncErrorActionCounts(filter: {}) { __typename } }',
+    },
     'Query.node': { role: 'VIEWER', call: `{ node(id: "${b64(`TableMapping:${m}`)}") { id } }` },
     'Query.recordSyncLog': {
       role: 'VIEWER',

@@ -2,6 +2,13 @@
 // retention by hand and on its schedule.
 export { type ActionLeaseSettings, DEFAULT_ACTION_LEASE } from './action-lease.js';
 export * from './action-types.js';
+export {
+  type ActionCounts,
+  applicableActionsFor,
+  countApplicableActions,
+  type ErrorApplicabilityFacts,
+  synchronizeHasAPair,
+} from './applicability.js';
 export { type CoupleRecordsInput, type CoupleRecordsResult, coupleRecords } from './couple-records.action.js';
 export { deleteRecords } from './delete-records.action.js';
 export { MAX_IDS_PER_CALL } from './error-selection.js';

@@ -3,6 +3,7 @@ import { syncCoupledPairs } from '../engine/sync-coupled.js';
 import type { SyncWork } from '../engine/sync-work.js';
 import type { Side } from '../entities/enums.js';
 import type { ActionContext, ActionResult, ErrorSelection, SynchronizeOptions } from './action-types.js';
+import { synchronizeHasAPair } from './applicability.js';
 import { BOTH_RECORDS_KINDS } from './error-selection.js';
 import { runPerRecordAction } from './per-record-action.js';
 
@@ -30,7 +31,8 @@ export async function synchronizeSyncErrors(
         for (const { error } of items) fail(error.id, 'UNKNOWN_FIELD', fieldWinners);
         return;
       }
-      const pending = items.filter(({ coupling }) => coupling.state !== 'COUPLED');
+      // The rule SyncError.applicableActions shows (applicability.ts): no pair, nothing to synchronize.
+      const pending = items.filter(({ coupling }) => !synchronizeHasAPair(coupling.state));
       for (const { error } of pending) {
         fail(
           error.id,
@@ -38,7 +40,7 @@ export async function synchronizeSyncErrors(
           'the record was never created on the other side: use retry to insert it',
         );
       }
-      const coupled = items.filter(({ coupling }) => coupling.state === 'COUPLED');
+      const coupled = items.filter(({ coupling }) => synchronizeHasAPair(coupling.state));
       const [locals, integrations] = await Promise.all([
         work.local.getByIds(coupled.map(({ coupling }) => coupling.localId!)),
         work.integration.getByIds(coupled.map(({ coupling }) => coupling.integrationId!)),

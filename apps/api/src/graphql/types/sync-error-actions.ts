@@ -1,6 +1,8 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import {
+  type ActionCounts,
   type ActionResult,
+  countApplicableActions,
   deleteRecords,
   deleteSyncEntriesOlderThan,
   type ErrorSelection,
@@ -19,7 +21,7 @@ import { reportingInputErrors } from '../core-input-errors.js';
 import { parseId } from '../ids.js';
 import { SideEnum } from './enums.js';
 import { COMMON_ERRORS } from './errors.js';
-import { SyncErrorRef } from './sync-error.js';
+import { SyncErrorActionEnum, SyncErrorRef } from './sync-error.js';
 import { type SyncErrorFilterArg, SyncErrorFilterInput, toSyncErrorFilter } from './sync-error-filter.js';
 import { SyncJobRef } from './sync-job.js';
 
@@ -125,6 +127,42 @@ const selectionArgs = (t: Parameters<Parameters<typeof builder.mutationFields>[0
   ids: t.arg.idList({ description: `SyncError ids (at most ${MAX_IDS_PER_CALL}); or give filter.` }),
   filter: t.arg({ type: SyncErrorFilterInput, description: 'Every OPEN error matching it; or give ids.' }),
 });
+
+const ActionCountRef = builder.objectRef<ActionCounts['counts'][number]>('SyncErrorActionCount').implement({
+  fields: (t) => ({
+    action: t.field({ type: SyncErrorActionEnum, resolve: (c) => c.action }),
+    count: t.exposeInt('count', { description: 'Errors of the selection this action would act on.' }),
+  }),
+});
+
+const ActionCountsRef = builder.objectRef<ActionCounts>('SyncErrorActionCounts').implement({
+  description: 'How many errors of a selection each triage action applies to ("Restore 1 of 2").',
+  fields: (t) => ({
+    total: t.exposeInt('total', { description: 'Errors in the selection (a filter without statuses: the OPEN ones).' }),
+    counts: t.field({
+      type: [ActionCountRef],
+      description:
+        'One per SyncErrorAction, in the console’s order, 0 included; by the rules of SyncError.applicableActions.',
+      resolve: (c) => c.counts,
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  syncErrorActionCounts: t.field({
+    type: ActionCountsRef,
+    authScopes: { viewer: true },
+    errors: { types: COMMON_ERRORS },
+    description:
+      'For a selection the triage mutations would take (ids or filter, exactly one), how many errors each action applies to.',
+    args: {
+      ids: t.arg.idList({ description: `SyncError ids (at most ${MAX_IDS_PER_CALL}); or give filter.` }),
+      filter: t.arg({ type: SyncErrorFilterInput, description: 'Every OPEN error matching it; or give ids.' }),
+    },
+    resolve: (_root, args, context) =>
+      reportingInputErrors(() => countApplicableActions(context.services.store, toSelection(args.ids, args.filter))),
+  }),
+}));
 
 builder.mutationFields((t) => ({
   retrySyncErrors: t.field({

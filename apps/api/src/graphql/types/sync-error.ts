@@ -1,4 +1,11 @@
-import { applicableActions, listSyncErrors, type SyncError, SyncErrorSchema, TRIAGE_ACTIONS } from '@tandem/sync-core';
+import {
+  applicableActions,
+  applicableActionsFor,
+  listSyncErrors,
+  type SyncError,
+  SyncErrorSchema,
+  TRIAGE_ACTIONS,
+} from '@tandem/sync-core';
 import { builder } from '../builder.js';
 import { reportingInputErrors } from '../core-input-errors.js';
 import { parseDatabaseId, parseId } from '../ids.js';
@@ -52,6 +59,21 @@ SyncErrorRef.implement({
       type: [SyncErrorActionEnum],
       description: 'The triage actions that apply to this error now.',
       resolve: (error) => applicableActions(error.kind, error.status),
+    }),
+    applicableActions: t.field({
+      type: [SyncErrorActionEnum],
+      description:
+        'The triage actions that would act on this error now, judged by sync-core from its kind, status and coupling with the rules the actions enforce (`actions` goes by kind only): e.g. no SYNCHRONIZE for a write failure whose record was never created (retry inserts it), none without a coupling. What only the apps can tell (a deleted record that exists again) the action still answers per item.',
+      // The coupling through its dataloader: one query for a whole page of errors.
+      resolve: async (error, _args, context) => {
+        const coupling =
+          error.couplingId == null
+            ? null
+            : await CouplingRef.getDataloader(context)
+                .load(error.couplingId)
+                .catch(() => null);
+        return applicableActionsFor({ kind: error.kind, status: error.status, couplingState: coupling?.state ?? null });
+      },
     }),
     mapping: t.field({ type: TableMappingRef, resolve: (error) => error.mappingId }),
     coupling: t.field({ type: CouplingRef, nullable: true, resolve: (error) => error.couplingId ?? null }),
