@@ -250,7 +250,7 @@ describe('service protection and faults', () => {
 
   it('answers 429 0x80072326 past the concurrent limit while the first requests are in flight', async () => {
     emulator.setLimits({ concurrent: 2 });
-    emulator.setFaults({ latencyMs: 300 });
+    emulator.setFaults({ latencyMs: 1000 });
     const statuses = await Promise.all([1, 2, 3].map(async () => (await api('/accounts')).status));
     expect(statuses.sort()).toEqual([200, 200, 429]);
   });
