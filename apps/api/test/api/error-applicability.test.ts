@@ -148,3 +148,50 @@ describe('syncErrorActionCounts', () => {
     }
   });
 });
+
+type LogPage = {
+  recordSyncLog: {
+    totalCount: number;
+    edges: { node: { action: string; actor: string; coupling: { id: string } | null } }[];
+  };
+};
+
+describe('a record’s history after Delete records', () => {
+  it('opens by the record’s identity with every entry, the DELETE by the operator among them, though its coupling is gone', async () => {
+    const [deletion] = await api.runtime.store.sql.session((sql) =>
+      sql.query<{ id: number; mapping_id: number; local_id: string; coupling_id: number }>(
+        `select id, mapping_id, local_id, coupling_id from sync_error
+          where status = 'OPEN' and kind = 'INTEGRATION_RECORD_DELETED' order by id limit 1`,
+      ),
+    );
+    const deleted = await gql<{ deleteRecords: { succeeded: number } }>(
+      api,
+      api.keys.OPERATOR,
+      'mutation($ids: [ID!]) { deleteRecords(ids: $ids) { ... on SyncErrorActionResult { succeeded } } }',
+      { ids: [encodeGlobalID('SyncError', deletion!.id)] },
+    );
+    expect(deleted.body.data!.deleteRecords.succeeded).toBe(1);
+    const stored = await api.runtime.store.sql.session((sql) =>
+      sql.query<{ n: unknown }>(`select count(*) as n from sync_log_entry where mapping_id = ? and local_id = ?`, [
+        deletion!.mapping_id,
+        deletion!.local_id,
+      ]),
+    );
+    const res = await gql<LogPage>(
+      api,
+      api.keys.VIEWER,
+      `query($m: ID!, $r: String!) { recordSyncLog(mappingId: $m, side: LOCAL, recordId: $r, first: 200) {
+        totalCount edges { node { action actor coupling { id } } } } }`,
+      { m: String(deletion!.mapping_id), r: deletion!.local_id },
+    );
+    expect(res.body.errors).toBeUndefined();
+    const log = res.body.data!.recordSyncLog;
+    expect(log.totalCount).toBe(Number(stored[0]!.n));
+    expect(log.edges.length).toBe(log.totalCount);
+    expect(log.edges.map((edge) => edge.node)).toContainEqual({
+      action: 'DELETE',
+      actor: 'test-operator',
+      coupling: null,
+    });
+  });
+});

@@ -43,7 +43,19 @@ export const SyncLogEntryRef = builder.node(builder.objectRef<SyncLogEntry>('Syn
   description: 'What one job or action did to one coupling.',
   fields: (t) => ({
     mapping: t.field({ type: TableMappingRef, resolve: (entry) => entry.mappingId }),
-    coupling: t.field({ type: CouplingRef, nullable: true, resolve: (entry) => entry.couplingId ?? null }),
+    coupling: t.field({
+      type: CouplingRef,
+      nullable: true,
+      description:
+        'The coupling the entry was written for; null once it is gone (Delete records removes it): the entry stays in the record’s log.',
+      // A removed coupling must not turn the record's history into errors: load it, and answer null when missing.
+      resolve: (entry, _args, context) =>
+        entry.couplingId == null
+          ? null
+          : CouplingRef.getDataloader(context)
+              .load(entry.couplingId)
+              .catch(() => null),
+    }),
     job: t.field({ type: SyncJobRef, nullable: true, resolve: (entry) => entry.jobId ?? null }),
     localId: t.exposeString('localId', { nullable: true }),
     integrationId: t.exposeString('integrationId', { nullable: true }),
@@ -65,7 +77,8 @@ builder.queryFields((t) => ({
   recordSyncLog: t.field({
     type: SyncLogEntryConnection,
     authScopes: { viewer: true },
-    description: "One record's sync history, newest first.",
+    description:
+      "One record's sync history, newest first, by the record's identity (mapping, side, id): every entry, also after its coupling was removed or deleted or its other record deleted.",
     args: {
       mappingId: t.arg.id({ required: true }),
       side: t.arg({ type: SideEnum, required: true }),
