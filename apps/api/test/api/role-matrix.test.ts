@@ -103,6 +103,10 @@ function rows(): Record<string, { role: Role; call: string }> {
     'Mutation.removeCouplings': { role: 'OPERATOR', call: 'mutation { removeCouplings(filter: {}) { __typename } }' },
     'Mutation.restoreRecords': { role: 'OPERATOR', call: 'mutation { restoreRecords(filter: {}) { __typename } }' },
     'Mutation.retryAllSyncErrors': { role: 'OPERATOR', call: 'mutation { retryAllSyncErrors { __typename } }' },
+    'Mutation.synchronizeRecords': {
+      role: 'OPERATOR',
+      call: `mutation { synchronizeRecords(mappingId: "${m}", side: LOCAL, recordIds: ["1"]) { __typename } }`,
+    },
     'Mutation.retrySyncErrors': { role: 'OPERATOR', call: 'mutation { retrySyncErrors(filter: {}) { __typename } }' },
     'Mutation.revokeApiKey': {
       role: 'ADMIN',

@@ -1,9 +1,25 @@
 import type { Store } from '../db/orm.js';
 import type { CouplingState, SyncErrorKind, SyncErrorStatus } from '../entities/enums.js';
-import { applicableActions, TRIAGE_ACTIONS, type TriageAction } from '../queries/applicable-actions.js';
 import { toNumber } from '../repositories/sql-values.js';
 import type { ErrorSelection } from './action-types.js';
-import { selectionCondition } from './error-selection.js';
+import { BOTH_RECORDS_KINDS, DELETION_KINDS, selectionCondition } from './error-selection.js';
+
+/** The triage actions of the errors page, in the order the console offers them. */
+export const TRIAGE_ACTIONS = ['REMOVE_COUPLING', 'RETRY', 'SYNCHRONIZE', 'RESTORE_RECORDS', 'DELETE_RECORDS'] as const;
+export type TriageAction = (typeof TRIAGE_ACTIONS)[number];
+
+/**
+ * Which actions the actions themselves would accept for an error by its kind (docs/TRIAGE.md): taken from
+ * the same kind lists the actions check. A resolved error takes none. `applicableActionsFor` adds what the
+ * error's coupling tells.
+ */
+export function applicableActions(kind: SyncErrorKind, status: SyncErrorStatus): TriageAction[] {
+  if (status !== 'OPEN') return [];
+  const actions: TriageAction[] = ['REMOVE_COUPLING'];
+  if (BOTH_RECORDS_KINDS.includes(kind)) actions.push('RETRY', 'SYNCHRONIZE');
+  if (DELETION_KINDS.includes(kind)) actions.push('RESTORE_RECORDS', 'DELETE_RECORDS');
+  return actions;
+}
 
 /**
  * Which actions would act on one error, judged from the store (kind, status and its coupling) — the same

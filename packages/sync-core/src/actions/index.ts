@@ -18,3 +18,9 @@ export { deleteSyncEntriesOlderThan } from './retention.action.js';
 export { RetentionSchedule } from './retention-schedule.js';
 export { retryAllSyncErrors, retrySyncErrors } from './retry.action.js';
 export { synchronizeSyncErrors } from './synchronize.action.js';
+export {
+  type SynchronizeRecordsFailure,
+  type SynchronizeRecordsInput,
+  type SynchronizeRecordsResult,
+  synchronizeRecords,
+} from './synchronize-records.action.js';

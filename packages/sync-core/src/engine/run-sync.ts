@@ -24,7 +24,7 @@ export async function runSync(context: SyncContext, run: SyncRun): Promise<SyncO
     const mapping = await loadResolvedMapping(context.store.em(), run.mappingId);
     if (!mapping)
       return { status: 'FAILED', counters: emptyCounters(), message: `mapping ${run.mappingId} does not exist` };
-    const work = await openSyncWork(context, mapping, settings, { jobId: run.jobId, actor: 'job' });
+    const work = await openSyncWork(context, mapping, settings, { jobId: run.jobId, actor: run.actor ?? 'job' });
     job = new JobRun(work, run);
     // Waits a connector makes for its app (429 Retry-After, backoff) show in the job's log and progress.
     for (const side of [work.local, work.integration]) side.table.onWait?.((wait) => run.onNotice?.(wait.message));

@@ -38,6 +38,8 @@ export interface SyncRun {
   full: boolean;
   /** A RETRY job touches only these couplings; null for a normal run. */
   scope: number[] | null;
+  /** Whom the run's log entries name; default "job". A manual synchronize of given records names its caller. */
+  actor?: string;
   /** Checked between batches; true stops the run after the current batch, which completes whole. */
   isCancelRequested(): Promise<boolean>;
   /** Called after every batch with the running totals; the runner persists and publishes (throttled). */

@@ -89,6 +89,8 @@ export async function runClaimedJob(deps: JobRunnerDeps, job: SyncJob, active: R
     mappingId,
     full: job.full,
     scope: parseScope(job.scope),
+    // A MANUAL job scoped to records (synchronizeRecords) is the caller's act: its log entries name them.
+    actor: job.trigger === 'MANUAL' && job.scope != null && job.requestedBy ? job.requestedBy : undefined,
     isCancelRequested: async () =>
       active.cancelRequested || active.leaseLost || (await isSyncJobCancelRequested(store.em(), job.id)),
     onProgress: (counters) => {

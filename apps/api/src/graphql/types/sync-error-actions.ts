@@ -12,6 +12,8 @@ import {
   restoreRecords,
   retryAllSyncErrors,
   retrySyncErrors,
+  type SynchronizeRecordsResult,
+  synchronizeRecords,
   synchronizeSyncErrors,
 } from '@tandem/sync-core';
 import { InvalidInputError } from '../../errors/invalid-input.error.js';
@@ -240,5 +242,64 @@ builder.mutationFields((t) => ({
     args: { days: t.arg.int({ required: true }) },
     resolve: (_root, args, context) =>
       reportingInputErrors(() => deleteSyncEntriesOlderThan(actionContext(context), args.days)),
+  }),
+}));
+
+const SynchronizeRecordsFailureRef = builder
+  .objectRef<SynchronizeRecordsResult['failures'][number]>('SynchronizeRecordsFailure')
+  .implement({
+    fields: (t) => ({
+      item: t.exposeString('item', { description: 'The record id or the Coupling id as given.' }),
+      code: t.exposeString('code', {
+        description:
+          'NOT_COUPLED (no coupling: couple it with coupleRecords), UNCOUPLED (its coupling was removed), PARKED (an open error holds it: triage that error).',
+      }),
+      reason: t.exposeString('reason'),
+    }),
+  });
+
+const SynchronizeRecordsResultRef = builder.objectRef<SynchronizeRecordsResult>('SynchronizeRecordsResult').implement({
+  description: 'Per-item outcome of synchronizeRecords: what went into the job, and why the rest did not.',
+  fields: (t) => ({
+    requested: t.exposeInt('requested'),
+    queued: t.exposeInt('queued', { description: 'Couplings the job synchronizes.' }),
+    failures: t.field({ type: [SynchronizeRecordsFailureRef], resolve: (r) => r.failures }),
+    job: t.field({
+      type: SyncJobRef,
+      nullable: true,
+      description:
+        'The MANUAL job scoped to exactly these couplings, requestedBy the caller, whose log entries name the caller; null when none could be queued.',
+      resolve: (r) => r.jobId,
+    }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  synchronizeRecords: t.field({
+    type: SynchronizeRecordsResultRef,
+    authScopes: { operator: true },
+    errors: { types: COMMON_ERRORS },
+    description: `Synchronize given records of a mapping now, by hand, as one MANUAL job scoped to their couplings (in the mapping's direction). Record ids of one side (with side) or Coupling ids, at most ${MAX_IDS_PER_CALL}.`,
+    args: {
+      mappingId: t.arg.id({ required: true }),
+      side: t.arg({ type: SideEnum, description: 'The side recordIds are of.' }),
+      recordIds: t.arg.stringList({ description: 'Record ids of `side`; or give couplingIds.' }),
+      couplingIds: t.arg.idList({ description: 'Coupling ids; or give recordIds.' }),
+    },
+    resolve: (_root, args, context) => {
+      const mappingId = parseId('TableMapping', String(args.mappingId));
+      if ((args.couplingIds?.length ?? 0) > MAX_IDS_PER_CALL) {
+        throw new InvalidInputError('couplingIds', `at most ${MAX_IDS_PER_CALL} per call`);
+      }
+      const couplingIds = args.couplingIds?.map((id) => parseId('Coupling', String(id))) ?? null;
+      return reportingInputErrors(() =>
+        synchronizeRecords(actionContext(context), {
+          mappingId,
+          side: args.side ?? null,
+          recordIds: args.recordIds ?? null,
+          couplingIds,
+        }),
+      );
+    },
   }),
 }));

@@ -127,8 +127,8 @@ class JobThread {
       this.current = { run, resolve, reject };
       // A running job keeps the process alive, as a job on the main thread would.
       this.worker.ref();
-      const { jobId, mappingId, full, scope } = run;
-      this.send({ type: 'run', run: { jobId, mappingId, full, scope } });
+      const { jobId, mappingId, full, scope, actor } = run;
+      this.send({ type: 'run', run: { jobId, mappingId, full, scope, actor } });
     });
   }
 

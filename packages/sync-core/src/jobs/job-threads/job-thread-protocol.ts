@@ -17,6 +17,8 @@ export interface JobThreadRun {
   mappingId: number;
   full: boolean;
   scope: number[] | null;
+  /** Whom the run's log entries name (see SyncRun.actor); absent: "job". */
+  actor?: string;
 }
 
 /** Main thread → job thread. */
