@@ -195,3 +195,42 @@ describe('a record’s history after Delete records', () => {
     });
   });
 });
+
+describe('SyncErrorRecords.retryWouldRepeat', () => {
+  it('says a retry would meet the same conflict exactly while a field is changed on both sides, and judges no other kind', async () => {
+    const res = await gql<{
+      syncErrors: {
+        edges: {
+          node: {
+            kind: string;
+            records: {
+              retryWouldRepeat: boolean | null;
+              fields: { changedLocally: boolean | null; changedInIntegration: boolean | null }[];
+            } | null;
+          };
+        }[];
+      };
+    }>(
+      api,
+      api.keys.VIEWER,
+      `{ syncErrors(filter: { statuses: [OPEN] }, first: 50) { edges { node { kind
+        records { retryWouldRepeat fields { changedLocally changedInIntegration } } } } } }`,
+    );
+    expect(res.body.errors).toBeUndefined();
+    const nodes = res.body.data!.syncErrors.edges.map((edge) => edge.node);
+    const conflicts = nodes.filter((node) => node.kind === 'UPDATE_CONFLICT');
+    expect(conflicts.length).toBeGreaterThan(0);
+    for (const node of nodes) {
+      if (node.kind !== 'UPDATE_CONFLICT') {
+        expect(node.records!.retryWouldRepeat).toBeNull();
+        continue;
+      }
+      const bothChanged = node.records!.fields.some(
+        (f) => f.changedLocally === true && f.changedInIntegration === true,
+      );
+      expect(node.records!.retryWouldRepeat).toBe(bothChanged);
+    }
+    // The demo's conflicts are live: both sides still differ, so a retry would repeat them.
+    expect(conflicts.some((node) => node.records!.retryWouldRepeat === true)).toBe(true);
+  });
+});

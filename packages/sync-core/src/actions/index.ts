@@ -17,6 +17,7 @@ export { restoreRecords } from './restore-records.action.js';
 export { deleteSyncEntriesOlderThan } from './retention.action.js';
 export { RetentionSchedule } from './retention-schedule.js';
 export { retryAllSyncErrors, retrySyncErrors } from './retry.action.js';
+export { retryWouldRepeat } from './retry-outlook.js';
 export { synchronizeSyncErrors } from './synchronize.action.js';
 export {
   type SynchronizeRecordsFailure,

@@ -1,5 +1,6 @@
 import {
   describeSyncErrors,
+  retryWouldRepeat,
   type SyncErrorDetail,
   type SyncErrorFieldDetail,
   type UnavailableSide,
@@ -63,6 +64,12 @@ const SyncErrorDetailRef = builder.objectRef<SyncErrorDetail>('SyncErrorRecords'
       resolve: (d) => d.integration,
     }),
     fields: t.field({ type: [SyncErrorFieldRef], resolve: (d) => d.fields }),
+    retryWouldRepeat: t.boolean({
+      nullable: true,
+      description:
+        'UPDATE_CONFLICT: true while a field is changed on both sides since the last sync — a retry meets the same conflict; use SYNCHRONIZE (a side wins). Null: no judgement (other kinds, a side unreadable, resolved).',
+      resolve: (d) => retryWouldRepeat(d),
+    }),
     unavailable: t.field({
       type: [UnavailableSideRef],
       description: 'Sides that could not be read; empty when both apps answered.',
