@@ -123,9 +123,16 @@ describe('config validation', () => {
     expect(errorOf(() => parseConfig(clone(), { PORT: 'x' })).path).toBe('PORT');
   });
 
-  it('takes how many jobs a process runs at once, 2 unless set, and names a wrong value by its path', () => {
+  it('takes how many jobs a process runs at once and how long an action waits for a job, and names a wrong value by its path', () => {
     expect(parseConfig(clone(), {}).jobs.concurrency).toBe(2);
-    expect(parseConfig({ ...clone(), jobs: { concurrency: 8 } }, {}).jobs).toEqual({ leaseSeconds: 30, concurrency: 8 });
+    expect(parseConfig({ ...clone(), jobs: { concurrency: 8 } }, {}).jobs).toEqual({
+      leaseSeconds: 30,
+      concurrency: 8,
+      actionWaitSeconds: 5,
+    });
+    expect(errorOf(() => parseConfig({ ...clone(), jobs: { actionWaitSeconds: -1 } }, {})).path).toBe(
+      'jobs.actionWaitSeconds',
+    );
     expect(errorOf(() => parseConfig({ ...clone(), jobs: { concurrency: 0 } }, {})).path).toBe('jobs.concurrency');
   });
 

@@ -77,7 +77,9 @@ describe('connectors of type dataverse in the config file', () => {
     const empty = config({});
     // biome-ignore lint/suspicious/noExplicitAny: the test empties a value
     (empty.connectors.crm as any).auth.clientSecret = '';
-    expect(problem(empty)).toBe('connectors.crm.auth.clientSecret: is empty (is its environment variable set to nothing?)');
+    expect(problem(empty)).toBe(
+      'connectors.crm.auth.clientSecret: is empty (is its environment variable set to nothing?)',
+    );
   });
 });
 

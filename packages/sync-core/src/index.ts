@@ -5,14 +5,14 @@ export * from './alerts/index.js';
 export { checkMappingTables } from './connectors/check-mapping-tables.js';
 export * from './connectors/connector.js';
 export * from './connectors/connector-spec.js';
-export * from './connectors/record-filter.js';
 export {
+  type ConnectorWait,
   DATAVERSE_DEFAULTS,
   DataverseConnector,
   type DataverseConnectorSpec,
-  type ConnectorWait,
   WaitBudgetExceededError,
 } from './connectors/dataverse/index.js';
+export * from './connectors/record-filter.js';
 export { SqlConnector } from './connectors/sql/index.js';
 export * from './db/database-url.js';
 export * from './db/orm.js';

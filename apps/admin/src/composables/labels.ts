@@ -53,7 +53,10 @@ const timeFormats = new Map<string, Intl.DateTimeFormat>();
 export function formatNumber(value: number): string {
   const locale = intlLocale();
   let format = numberFormats.get(locale);
-  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale)));
+  if (!format) {
+    format = new Intl.NumberFormat(locale);
+    numberFormats.set(locale, format);
+  }
   return format.format(value);
 }
 

@@ -428,7 +428,8 @@ export default {
   },
   alerts: {
     title: 'Alerts',
-    intro: 'Rules tell people when a sync breaks and when it recovers: once per change of state, through the channels of the config file.',
+    intro:
+      'Rules tell people when a sync breaks and when it recovers: once per change of state, through the channels of the config file.',
     rules: 'Rules',
     noRules: 'No alert rule yet. Add one here or under alerts.rules in the config file.',
     firingNow: 'Firing now',

@@ -430,7 +430,8 @@ const sv: MessageSchema = {
   },
   alerts: {
     title: 'Aviseringar',
-    intro: 'Regler meddelar när en synkronisering slutar fungera och när den fungerar igen: en gång per tillståndsändring, via konfigurationsfilens kanaler.',
+    intro:
+      'Regler meddelar när en synkronisering slutar fungera och när den fungerar igen: en gång per tillståndsändring, via konfigurationsfilens kanaler.',
     rules: 'Regler',
     noRules: 'Ingen aviseringsregel ännu. Lägg till en här eller under alerts.rules i konfigurationsfilen.',
     firingNow: 'Aktiva nu',

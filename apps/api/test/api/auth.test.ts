@@ -29,10 +29,27 @@ function mutationCalls(): Record<string, string> {
     removeCouplings: 'removeCouplings(filter: {}) { __typename }',
     deleteSyncEntriesOlderThan: 'deleteSyncEntriesOlderThan(days: 30) { __typename }',
     coupleRecords: `coupleRecords(mappingId: "${mapping}", localId: "1", integrationId: "x") { __typename }`,
+    synchronizeRecords: `synchronizeRecords(mappingId: "${mapping}", side: LOCAL, recordIds: ["1"]) { __typename }`,
+    createAlertRule: 'createAlertRule(input: { name: "x", when: JOB_FAILED, channels: ["none"] }) { __typename }',
+    updateAlertRule:
+      'updateAlertRule(id: "1", input: { name: "x", when: JOB_FAILED, channels: ["none"] }) { __typename }',
+    setAlertRuleEnabled: 'setAlertRuleEnabled(id: "1", enabled: false) { __typename }',
+    testAlertRule: 'testAlertRule(id: "1") { __typename }',
+    resendAlertDelivery: 'resendAlertDelivery(id: "1") { __typename }',
   };
 }
 
-const ADMIN_ONLY = ['updateTableMapping', 'createApiKey', 'revokeApiKey', 'deleteSyncEntriesOlderThan'];
+const ADMIN_ONLY = [
+  'updateTableMapping',
+  'createApiKey',
+  'revokeApiKey',
+  'deleteSyncEntriesOlderThan',
+  'createAlertRule',
+  'updateAlertRule',
+  'setAlertRuleEnabled',
+  'testAlertRule',
+  'resendAlertDelivery',
+];
 
 describe('authentication', () => {
   it('answers 401 with no data without a key, with an unknown key, and with a revoked key', async () => {

@@ -108,7 +108,7 @@ describe.each(DIALECTS)('describeSyncError on %s', (dialect) => {
   it('reports an unreachable app as unavailable instead of failing, and still shows the stored values', async () => {
     fx = await createSyncFixture(dialect);
     const seeded = await seedErrorOfEveryKind(fx);
-    const connectors: ConnectorRegistry = new Map([
+    const connectors: ConnectorRegistry = new Map<string, Connector>([
       ['erp', fx.connectors.get('erp')!],
       ['crm', unreachable('crm', 'fails')],
     ]);
