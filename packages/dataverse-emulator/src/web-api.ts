@@ -1,4 +1,5 @@
 import { trackChanges } from './change-tracking.js';
+import { entityDefinitions } from './entity-definitions.js';
 import {
   createRecord,
   deleteRecord,
@@ -58,6 +59,9 @@ export class WebApi {
           OrganizationId: '00000000-0000-0000-0000-0000000000c0',
         },
       };
+    }
+    if (segment.startsWith('EntityDefinitions') && method === 'GET') {
+      return entityDefinitions(this.ctx.apiUrl, this.sets.values(), segment, url.searchParams);
     }
     const path = parseResourcePath(segment);
     const set = this.sets.get(path.entitySet);

@@ -98,3 +98,51 @@ describe('dropped after processing', () => {
     expect(emulator.rows('accounts').map((r) => r.name)).toEqual(['Landed']);
   });
 });
+
+describe('table definitions', () => {
+  // Documented (query-metadata-web-api, "Querying EntityMetadata"): GET EntityDefinitions with $filter on
+  // EntitySetName or LogicalName, $expand=Attributes,Keys; each attribute has LogicalName, AttributeType and
+  // RequiredLevel { Value }; each key its KeyAttributes; ChangeTrackingEnabled tells whether "Track changes" is on
+  it('describes a table by entity set name: key, columns and their required level, alternate keys, change tracking', async () => {
+    const filter = encodeURIComponent("EntitySetName eq 'accounts'");
+    const response = await api(`/EntityDefinitions?$filter=${filter}&$expand=Attributes,Keys`);
+    expect(response.status).toBe(200);
+    const { value } = (await response.json()) as { value: Array<Record<string, unknown>> };
+    expect(value).toHaveLength(1);
+    const [accounts] = value as [
+      {
+        EntitySetName: string;
+        LogicalName: string;
+        PrimaryIdAttribute: string;
+        ChangeTrackingEnabled: boolean;
+        Attributes: Array<{ LogicalName: string; AttributeType: string; RequiredLevel: { Value: string } }>;
+        Keys: Array<{ KeyAttributes: string[] }>;
+      },
+    ];
+    expect(accounts).toMatchObject({
+      EntitySetName: 'accounts',
+      LogicalName: 'account',
+      PrimaryIdAttribute: 'accountid',
+      ChangeTrackingEnabled: true,
+    });
+    const attribute = (name: string) => accounts.Attributes.find((a) => a.LogicalName === name);
+    expect(attribute('name')).toMatchObject({
+      AttributeType: 'String',
+      RequiredLevel: { Value: 'ApplicationRequired' },
+    });
+    expect(attribute('employees')).toMatchObject({ AttributeType: 'Integer', RequiredLevel: { Value: 'None' } });
+    expect(attribute('modifiedon')).toMatchObject({ AttributeType: 'DateTime' });
+    expect(accounts.Keys.map((k) => k.KeyAttributes)).toEqual([['erp_id']]);
+  });
+
+  it('answers an empty list for an unknown entity set and 404 for an unknown logical name', async () => {
+    const filter = encodeURIComponent("EntitySetName eq 'nosuch'");
+    const none = await api(`/EntityDefinitions?$filter=${filter}`);
+    expect(((await none.json()) as { value: unknown[] }).value).toEqual([]);
+    const missing = await api("/EntityDefinitions(LogicalName='nosuch')");
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('0x80040217');
+    const byName = await api("/EntityDefinitions(LogicalName='account')");
+    expect(((await byName.json()) as { EntitySetName: string }).EntitySetName).toBe('accounts');
+  });
+});

@@ -180,7 +180,8 @@ export function filterToSql(set: ResolvedEntitySet, text: string): SqlCondition 
       if (sqlOp === '<>') return `"${col.name}" IS NOT NULL`;
     }
     params.push(value);
-    return `"${col.name}" ${sqlOp} ?`;
+    // Dataverse compares text without regard to case (its SQL Server collation is case-insensitive).
+    return `"${col.name}" ${sqlOp} ?${col.type === 'string' ? ' COLLATE NOCASE' : ''}`;
   };
 
   const primary = (): string => {

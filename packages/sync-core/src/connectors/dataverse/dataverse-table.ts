@@ -102,11 +102,12 @@ export class DataverseTableConnector implements TableConnector {
     const metadata = await this.metadata();
     const { modifiedColumn } = this.spec;
     const filter = this.filterOf(metadata);
+    const read = withFilterFields(fields, filter);
     const since = after ? `${modifiedColumn} ge ${isoSeconds(secondOfUs(after.modifiedUs))}` : null;
     let url: string | null =
       this.spec.table +
       queryString({
-        select: this.selectOf(metadata, fields),
+        select: this.selectOf(metadata, read),
         filter: allOf(`${modifiedColumn} ne null`, since, filter.expression),
         orderby: [modifiedColumn, metadata.primaryId],
       });
@@ -120,10 +121,10 @@ export class DataverseTableConnector implements TableConnector {
       });
       const rows = page.value ?? [];
       for (const row of rows) {
-        const record = this.toRecord(row, metadata, fields);
+        const record = this.toRecord(row, metadata, read);
         if (after && !isAfter(record, after)) continue;
         if (!matchesLocally(record.values, filter.local)) continue;
-        found.push(record);
+        found.push(onlyFields(record, fields, read));
       }
       url = page['@odata.nextLink'] ?? null;
       if (found.length >= limit && rows.length > 0) {
@@ -268,13 +269,14 @@ export class DataverseTableConnector implements TableConnector {
   ): Promise<SourceRecord[]> {
     const chunks: Array<ReadonlyArray<string | number | boolean>> = [];
     for (let i = 0; i < values.length; i += VALUES_PER_QUERY) chunks.push(values.slice(i, i + VALUES_PER_QUERY));
+    const read = filter ? withFilterFields(fields, filter) : fields;
     const pages = await Promise.all(
       chunks.map(async (chunk) => {
         const records: SourceRecord[] = [];
         let url: string | null =
           this.spec.table +
           queryString({
-            select: this.selectOf(metadata, fields),
+            select: this.selectOf(metadata, read),
             filter: allOf(anyOf(column, kind, chunk), filter?.expression),
           });
         while (url) {
@@ -284,8 +286,8 @@ export class DataverseTableConnector implements TableConnector {
             headers: { Prefer: `odata.maxpagesize=${MAX_PAGE}` },
           });
           for (const row of page.value ?? []) {
-            const record = this.toRecord(row, metadata, fields);
-            if (!filter || matchesLocally(record.values, filter.local)) records.push(record);
+            const record = this.toRecord(row, metadata, read);
+            if (!filter || matchesLocally(record.values, filter.local)) records.push(onlyFields(record, fields, read));
           }
           url = page['@odata.nextLink'] ?? null;
         }
@@ -364,6 +366,23 @@ function isLiteral(column: string, kind: EdmKind, value: string | number | boole
     if (error instanceof ODataValueError) return false;
     throw error;
   }
+}
+
+/**
+ * The fields to read so that the conditions matched here (LIKE, which `$filter` cannot express exactly)
+ * can be tested: the asked fields plus the ones those conditions name.
+ */
+function withFilterFields(fields: readonly string[], filter: CompiledFilter): readonly string[] {
+  const extra = filter.local.map((c) => c.field).filter((f) => !fields.includes(f));
+  return extra.length === 0 ? fields : [...fields, ...new Set(extra)];
+}
+
+/** The record with only the asked fields, once the extra ones read for a local condition did their job. */
+function onlyFields(record: SourceRecord, fields: readonly string[], read: readonly string[]): SourceRecord {
+  if (read === fields) return record;
+  const values: FieldValues = {};
+  for (const field of fields) if (field in record.values) values[field] = record.values[field];
+  return { ...record, values };
 }
 
 function without(values: FieldValues, field: string): FieldValues {

@@ -103,6 +103,10 @@ export function compileFilter(
       parts.push(
         values.length === 0 ? 'false' : `(${values.map((v) => `${field} eq ${literal(field, kind, v)}`).join(' or ')})`,
       );
+    } else if (operator === 'NE' && condition.value !== null && condition.value !== undefined) {
+      // The contract's `NE x` matches empty fields too. OData says `null ne x` is true, but a server that
+      // translates `ne` to SQL's `<>` (as Dataverse's FetchXML layer may) drops nulls: ask for them outright.
+      parts.push(`(${field} ne ${literal(field, kind, condition.value)} or ${field} eq null)`);
     } else {
       parts.push(`${field} ${COMPARISONS[operator]} ${literal(field, kind, condition.value ?? null)}`);
     }

@@ -46,7 +46,7 @@ describe('the structured filter as $filter', () => {
       kindOf,
     );
     expect(expression).toBe(
-      "blocked eq false and score ge 10 and name ne 'x' and since eq null and credit ne null and (score eq 1 or score eq null)",
+      "blocked eq false and score ge 10 and (name ne 'x' or name eq null) and since eq null and credit ne null and (score eq 1 or score eq null)",
     );
     expect(local).toEqual([]);
   });
