@@ -1,5 +1,4 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startDataverseEmulator } from '@tandem/dataverse-emulator';
 import { checkMappingTables, InvalidConfigError } from '@tandem/sync-core';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load-config.js';
@@ -84,73 +83,57 @@ describe('connectors of type dataverse in the config file', () => {
 });
 
 describe('opening dataverse connectors, as start and check-config do', () => {
-  /** A token endpoint and Web API on loopback: accepts only `secret`, knows only the entity set `accounts`. */
+  /** The Dataverse emulator on loopback: one client (its secret below), one entity set, `accounts`. */
   async function crmServer() {
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => {
-        body += chunk;
-      });
-      req.on('end', () => {
-        const send = (status: number, value: unknown) => {
-          res.writeHead(status, { 'Content-Type': 'application/json' });
-          res.end(JSON.stringify(value));
-        };
-        if (req.url === '/token') {
-          if (new URLSearchParams(body).get('client_secret') !== 'secret') {
-            return send(401, {
-              error: 'invalid_client',
-              error_description: 'AADSTS7000215: Invalid client secret provided.',
-            });
-          }
-          return send(200, { access_token: 'token', expires_in: 3600 });
-        }
-        if (req.url?.endsWith('/WhoAmI')) return send(200, { UserId: 'u' });
-        if (req.url?.includes('EntityDefinitions')) {
-          const known = decodeURIComponent(req.url).includes("EntitySetName eq 'accounts'");
-          return send(200, {
-            value: known
-              ? [
-                  {
-                    EntitySetName: 'accounts',
-                    PrimaryIdAttribute: 'accountid',
-                    Attributes: ['accountid', 'name', 'modifiedon', 'erp_id'].map((LogicalName) => ({ LogicalName })),
-                  },
-                ]
-              : [],
-          });
-        }
-        send(404, { error: { code: '0x0', message: 'not here' } });
-      });
+    const emulator = await startDataverseEmulator({
+      schema: {
+        entitySets: [
+          {
+            name: 'accounts',
+            key: 'accountid',
+            columns: [
+              { name: 'name', type: 'string', maxLength: 100, required: true },
+              { name: 'erp_id', type: 'string', maxLength: 20 },
+            ],
+            alternateKeys: [['erp_id']],
+          },
+        ],
+      },
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+    return {
+      url: emulator.url,
+      tokenUrl: emulator.tokenUrl,
+      secret: emulator.client.clientSecret,
+      close: () => emulator.close(),
+    };
   }
 
-  const crm = (url: string, clientSecret: string) =>
+  const crm = (server: { url: string; tokenUrl: string }, clientSecret: string) =>
     parseConfig(
-      config({ url, auth: { tokenUrl: `${url}/token`, clientId: 'tandem', clientSecret, scope: `${url}/.default` } }),
+      config({
+        url: server.url,
+        auth: { tokenUrl: server.tokenUrl, clientId: 'tandem-emulator', clientSecret, scope: `${server.url}/.default` },
+      }),
       {},
     ).connectors;
 
   it('names the secret for refused credentials and the URL for an unreachable environment, never the secret', async () => {
     const server = await crmServer();
     try {
-      const wrong = await openConnectors({ crm: crm(server.url, 'not-it').crm! }, { verify: true });
+      const wrong = await openConnectors({ crm: crm(server, 'not-it').crm! }, { verify: true });
       expect(wrong.problems.map((p) => p.message)).toEqual([
         expect.stringMatching(
-          /^connectors\.crm\.auth\.clientSecret: the token endpoint .* refused client "tandem" \(401\): AADSTS7000215/,
+          /^connectors\.crm\.auth\.clientSecret: the token endpoint .* refused client "tandem-emulator" \(401\): .*invalid/i,
         ),
       ]);
       expect(wrong.problems[0]!.message).not.toContain('not-it');
-      const right = await openConnectors({ crm: crm(server.url, 'secret').crm! }, { verify: true });
+      const right = await openConnectors({ crm: crm(server, server.secret).crm! }, { verify: true });
       expect(right.problems).toEqual([]);
       await closeConnectors(right.connectors);
     } finally {
       await server.close();
     }
-    const gone = await openConnectors({ crm: crm(server.url, 'secret').crm! }, { verify: true });
+    const gone = await openConnectors({ crm: crm(server, server.secret).crm! }, { verify: true });
     expect(gone.problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/^connectors\.crm\.auth\.tokenUrl: cannot reach/),
     ]);
@@ -159,7 +142,7 @@ describe('opening dataverse connectors, as start and check-config do', () => {
   it('names an entity set or column the environment does not have by its mapping key', async () => {
     const server = await crmServer();
     try {
-      const { connectors } = await openConnectors({ crm: crm(server.url, 'secret').crm! }, { verify: true });
+      const { connectors } = await openConnectors({ crm: crm(server, server.secret).crm! }, { verify: true });
       const problems = await checkMappingTables(connectors, [
         {
           local: { connector: 'crm', table: 'acounts', id: 'accountid', modifiedOn: 'modifiedon' },
