@@ -17,6 +17,8 @@ export interface ErrorFilterState extends Paging {
   search: string;
   /** One group's `messagePattern` (set by a group's "Show errors"). */
   messagePattern: string | null;
+  /** The errors one job opened or refreshed (a retry's "errors that came back"): `?job=<SyncJob id>`. */
+  jobId: string | null;
 }
 
 /** What a filter change may set: everything but the page, which a change always resets. */
@@ -29,6 +31,7 @@ export const DEFAULT_FILTER: ErrorFilterState = {
   status: 'OPEN',
   search: '',
   messagePattern: null,
+  jobId: null,
   ...FIRST_PAGE,
 };
 
@@ -52,6 +55,7 @@ export function filterFromQuery(query: Record<string, QueryValue>): ErrorFilterS
     status: status === 'RESOLVED' || status === 'ALL' ? status : 'OPEN',
     search: single(query.q)?.trim() ?? '',
     messagePattern: single(query.pattern),
+    jobId: single(query.job),
     ...pagingFromQuery(query),
   };
 }
@@ -65,6 +69,7 @@ export function queryFromFilter(state: ErrorFilterState): Record<string, string>
   if (state.status !== 'OPEN') query.status = state.status;
   if (state.search.trim()) query.q = state.search.trim();
   if (state.messagePattern) query.pattern = state.messagePattern;
+  if (state.jobId) query.job = state.jobId;
   return { ...query, ...queryFromPaging(state) };
 }
 
@@ -85,6 +90,7 @@ export function toApiFilter(state: ErrorFilterState): ApiErrorFilter {
   else filter.statuses = state.status === 'ALL' ? ['OPEN', 'RESOLVED'] : [state.status];
   if (state.search.trim()) filter.search = state.search.trim();
   if (state.messagePattern) filter.messagePattern = state.messagePattern;
+  if (state.jobId) filter.jobId = state.jobId;
   return filter;
 }
 
@@ -100,12 +106,20 @@ export function isFiltered(state: ErrorFilterState): boolean {
     state.kinds.length > 0 ||
     state.search.trim() !== '' ||
     state.messagePattern !== null ||
+    state.jobId !== null ||
     (state.view === 'list' && state.status !== 'OPEN')
   );
 }
 
 /** Every filter cleared, in the same view. */
-export const NO_FILTER: FilterChange = { mappingId: null, kinds: [], status: 'OPEN', search: '', messagePattern: null };
+export const NO_FILTER: FilterChange = {
+  mappingId: null,
+  kinds: [],
+  status: 'OPEN',
+  search: '',
+  messagePattern: null,
+  jobId: null,
+};
 
 /** A group's errors: the list view narrowed to the group's mapping, kind and pattern (keeping the search). */
 export function groupChange(group: {

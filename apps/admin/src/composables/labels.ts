@@ -5,7 +5,7 @@ import { i18n, intlLocale, type MessageSchema, t } from '../i18n';
 type ErrorNode = ResultOf<typeof SyncErrorsQuery>['syncErrors']['edges'][number]['node'];
 export type SyncErrorKind = ErrorNode['kind'];
 export type SyncErrorStatus = ErrorNode['status'];
-export type TriageAction = ErrorNode['actions'][number];
+export type TriageAction = ErrorNode['applicableActions'][number];
 
 /** Every kind, in the order the console lists them; `satisfies` ties the list to the schema's enum. */
 export const SYNC_ERROR_KINDS = [

@@ -60,22 +60,6 @@ export interface Confirmation {
   confirmLabel: string;
 }
 
-/** Kinds whose two records both exist: what retry and synchronize need (DESIGN.md, triage actions). */
-const BOTH_RECORDS: readonly SyncErrorKind[] = ['UPDATE_CONFLICT', 'WRITE_FAILED'];
-
-/**
- * The actions that apply to every error of a kind, in toolbar order: what a group of that kind offers
- * (the API's own per-error `actions` follow the same table).
- */
-export function actionsForKind(kind: SyncErrorKind): TriageAction[] {
-  const bothExist = BOTH_RECORDS.includes(kind);
-  return TRIAGE_ACTIONS.filter((action) => {
-    if (action === 'REMOVE_COUPLING') return true;
-    if (action === 'RETRY' || action === 'SYNCHRONIZE') return bothExist;
-    return !bothExist;
-  });
-}
-
 /** "3 selected records", "all 1,234 records matching the filter" or "all 12 records in the group …". */
 export function scopePhrase(scope: ActionScope): string {
   return scope.kind === 'filter'
@@ -86,9 +70,23 @@ export function scopePhrase(scope: ActionScope): string {
     : countOf(scope.count, 'selectedRecord');
 }
 
-/** Retry all: how many of the open errors are deletions, which retry refuses (it needs both records). */
-export function notRetriable(byKind: readonly { kind: SyncErrorKind; count: number }[]): number {
-  return byKind.filter((entry) => !BOTH_RECORDS.includes(entry.kind)).reduce((sum, entry) => sum + entry.count, 0);
+/**
+ * Per action, how many errors of a selection it applies to, as `syncErrorActionCounts` answers (the API's
+ * own rule: the console keeps no copy of it). Null until the API has answered, or when it refused.
+ */
+export type ActionCounts = ReadonlyMap<TriageAction, number>;
+
+export function actionCountsFrom(
+  answer: { __typename: string; counts?: readonly { action: TriageAction; count: number }[] } | null | undefined,
+): ActionCounts | null {
+  if (answer?.__typename !== 'SyncErrorActionCounts' || !answer.counts) return null;
+  return new Map(answer.counts.map((entry) => [entry.action, entry.count]));
+}
+
+/** Toolbar buttons to enable: the actions at least one error of the selection allows. */
+export function enabledActions(counts: ActionCounts | null): Set<TriageAction> {
+  if (!counts) return new Set();
+  return new Set(TRIAGE_ACTIONS.filter((action) => (counts.get(action) ?? 0) > 0));
 }
 
 /**
@@ -110,7 +108,7 @@ export function confirmationText(action: DialogAction, scope: ActionScope, optio
         body:
           t('actions.confirm.retryAllBody', { when }) +
           (refused > 0
-            ? ` ${t('actions.confirm.retryAllRefused', { deletions: countOf(refused, 'deletion') }, refused)}`
+            ? ` ${t('actions.confirm.retryAllRefused', { deletions: countOf(refused, 'notRetriable') }, refused)}`
             : ''),
         confirmLabel: t('actions.confirm.retryAllLabel', { count: countOf(scope.count, 'error') }),
       };
@@ -151,33 +149,6 @@ export function confirmationText(action: DialogAction, scope: ActionScope, optio
   }
 }
 
-/**
- * Toolbar buttons to enable: with rows picked, the actions that apply to at least one of them (as the API
- * reports in `actions`); with "all matching", every action (the API refuses what does not apply, per item).
- */
-export function enabledActions(
-  scope: ActionScope | null,
-  selectedRows: readonly { actions: readonly TriageAction[] }[],
-): Set<TriageAction> {
-  if (!scope) return new Set();
-  if (scope.kind === 'filter') return new Set(TRIAGE_ACTIONS);
-  return new Set(selectedRows.flatMap((row) => row.actions));
-}
-
-/**
- * With rows picked: for each action, how many of them allow it (the API's per-error `actions`), so that
- * the toolbar can say "Restore 1 of 2". Null with "all matching" (the API sorts the matching errors out).
- */
-export function actionCounts(
-  scope: ActionScope | null,
-  selectedRows: readonly { actions: readonly TriageAction[] }[],
-): Map<TriageAction, number> | null {
-  if (!scope || scope.kind === 'filter') return null;
-  const counts = new Map<TriageAction, number>();
-  for (const row of selectedRows) for (const action of row.actions) counts.set(action, (counts.get(action) ?? 0) + 1);
-  return counts;
-}
-
 /** The toolbar's words for an action on picked rows: "Restore records", or "Restore records 1 of 2". */
 export function actionButtonLabel(action: TriageAction, allowing: number | undefined, selected: number): string {
   const label = ACTION_INFO[action].label;
@@ -205,7 +176,18 @@ export interface ActionFailure {
 
 /** What an action did, whichever mutation ran: per-item counts, or why nothing was done. */
 export type ActionOutcome =
-  | { ok: true; requested: number; succeeded: number; failed: number; failures: ActionFailure[]; jobIds: string[] }
+  | {
+      ok: true;
+      requested: number;
+      succeeded: number;
+      failed: number;
+      failures: ActionFailure[];
+      jobIds: string[];
+      /** Retry: errors released for the next job (not fixed); 0 for the other actions. */
+      releasedForRetry: number;
+      /** Retry with run now: the stored RETRY job that runs exactly the released couplings. */
+      retryJobId: string | null;
+    }
   | { ok: false; message: string };
 
 interface ResultShape {
@@ -216,6 +198,8 @@ interface ResultShape {
   failures?: readonly ActionFailure[];
   /** Jobs queued by a retry with runNow. */
   jobs?: readonly { id: string }[];
+  releasedForRetry?: number;
+  retryJob?: { id: string } | null;
   code?: string;
   message?: string;
 }
@@ -231,15 +215,28 @@ export function actionOutcome(result: ResultShape | null | undefined): ActionOut
       failed: result.failed ?? 0,
       failures: [...(result.failures ?? [])],
       jobIds: (result.jobs ?? []).map((job) => job.id),
+      releasedForRetry: result.releasedForRetry ?? 0,
+      retryJobId: result.retryJob?.id ?? null,
     };
   }
   return { ok: false, message: result.message ?? t('actions.refused', { code: result.code ?? result.__typename }) };
+}
+
+export function isRetry(action: DialogAction): boolean {
+  return action === 'RETRY' || action === 'RETRY_ALL';
 }
 
 /** One line for the notification after an action. */
 export function outcomeSummary(action: DialogAction, outcome: ActionOutcome): string {
   const label = ACTION_INFO[action].label;
   if (!outcome.ok) return t('actions.failedSummary', { label, message: outcome.message });
+  // Retry fixes nothing by itself: it releases records for a job, which says later how they fared.
+  if (isRetry(action)) {
+    const released = countOf(outcome.releasedForRetry, 'record');
+    return outcome.failed > 0
+      ? t('actions.releasedSummaryFailed', { label, released, failed: countOf(outcome.failed, 'record') })
+      : t('actions.releasedSummary', { label, released });
+  }
   const count = countOf(outcome.succeeded, 'record');
   return outcome.failed > 0
     ? t('actions.doneSummaryFailed', { label, count, failed: countOf(outcome.failed, 'record') })

@@ -14,7 +14,7 @@ export const SyncErrorsQuery = graphql(`
       pageInfo { hasNextPage endCursor }
       edges {
         node {
-          id kind status message occurredAt localId integrationId actions
+          id kind status message occurredAt localId integrationId applicableActions
           mapping { id name }
         }
       }
@@ -51,12 +51,17 @@ export const SyncErrorGroupsQuery = graphql(`
   }
 `);
 
-/** How many open errors match, by kind: what "Retry all" will retry and what it will refuse. */
-export const OpenErrorCountsQuery = graphql(`
-  query OpenErrorCounts($filter: SyncErrorFilter) {
-    syncErrorSummary(filter: $filter) {
-      total
-      byKind { kind count }
+/**
+ * How many errors of a selection (picked ids, or every open error matching a filter) each triage action
+ * applies to, by the API's own rule (`SyncError.applicableActions`): the toolbar's "Restore 1 of 2", what
+ * "Retry all" will retry, and what a group's buttons offer.
+ */
+export const SyncErrorActionCountsQuery = graphql(`
+  query SyncErrorActionCounts($ids: [ID!], $filter: SyncErrorFilter) {
+    syncErrorActionCounts(ids: $ids, filter: $filter) {
+      __typename
+      ... on SyncErrorActionCounts { total counts { action count } }
+      ... on Error { code message }
     }
   }
 `);
@@ -67,7 +72,8 @@ export const OpenErrorCountsQuery = graphql(`
  */
 export const ActionResultFields = graphql(`
   fragment ActionResultFields on SyncErrorActionResult {
-    requested succeeded failed
+    requested succeeded failed releasedForRetry
+    retryJob { id }
     failures {
       errorId code reason
       error { id kind localId integrationId mapping { id name } }
@@ -169,13 +175,13 @@ export const SyncErrorDetailQuery = graphql(`
       __typename
       ... on Error { code message }
       ... on SyncError {
-        id kind status message detail occurredAt localId integrationId actions conflictingFields
+        id kind status message detail occurredAt localId integrationId applicableActions conflictingFields
         resolution resolvedAt resolvedBy
-        mapping { id name }
+        mapping { id name direction }
         job { id status queuedAt }
-        coupling { id state localId integrationId lastSyncedAt }
+        coupling { id state localId integrationId lastSyncedAt parked }
         records {
-          localRecord integrationRecord
+          localRecord integrationRecord retryWouldRepeat
           unavailable { side message }
           fields {
             localField integrationField direction local integration lastSyncedLocal lastSyncedIntegration

@@ -29,7 +29,7 @@ export const SyncJobDetailQuery = graphql(
           pageInfo { hasNextPage endCursor }
           edges {
             node {
-              id kind status message occurredAt localId integrationId actions
+              id kind status message occurredAt localId integrationId applicableActions
               mapping { id name }
             }
           }
@@ -70,3 +70,27 @@ export const SyncJobLogQuery = graphql(`
     }
   }
 `);
+
+/** One job, to follow it until it ends (a retry's RETRY job, a record's MANUAL job). */
+export const FollowJobQuery = graphql(
+  `
+  query FollowJob($id: ID!) {
+    syncJob(id: $id) {
+      __typename
+      ... on Error { code problem: message }
+      ... on SyncJob { ...JobFields requestedBy }
+    }
+  }
+`,
+  [JobFields],
+);
+
+/** The jobs of one mapping as they change: how a followed job's progress and end arrive. */
+export const FollowJobChangedSubscription = graphql(
+  `
+  subscription FollowJobChanged($mappingId: ID) {
+    syncJobChanged(mappingId: $mappingId) { ...JobFields }
+  }
+`,
+  [JobFields],
+);

@@ -17,3 +17,28 @@ export const RecordSyncLogQuery = graphql(`
     }
   }
 `);
+
+/** The mapping a record's log is about: its name and direction (what "Synchronize now" does). */
+export const LogMappingQuery = graphql(`
+  query LogMapping {
+    tableMappings { id name direction }
+  }
+`);
+
+/**
+ * "Synchronize now": a MANUAL job scoped to the given records (or couplings), requested by the caller, in
+ * the mapping's direction; per item, why a record could not go into it.
+ */
+export const SynchronizeRecordsMutation = graphql(`
+  mutation SynchronizeRecords($mappingId: ID!, $side: Side, $recordIds: [String!], $couplingIds: [ID!]) {
+    synchronizeRecords(mappingId: $mappingId, side: $side, recordIds: $recordIds, couplingIds: $couplingIds) {
+      __typename
+      ... on SynchronizeRecordsResult {
+        requested queued
+        failures { item code reason }
+        job { id status trigger requestedBy }
+      }
+      ... on Error { code message }
+    }
+  }
+`);

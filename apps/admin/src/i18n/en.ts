@@ -30,7 +30,7 @@ export default {
     logLine: '{n} log line | {n} log lines',
     entry: '{n} entry | {n} entries',
     key: '{n} key | {n} keys',
-    deletion: '{n} of them is a deletion | {n} of them are deletions',
+    notRetriable: '{n} of them cannot be retried | {n} of them cannot be retried',
   },
   kinds: {
     UPDATE_CONFLICT: 'Update conflict',
@@ -174,6 +174,7 @@ export default {
       search: 'Search',
       searchPlaceholder: 'Message or record id',
       messageLike: 'Message like “{pattern}”',
+      fromJob: 'Opened or refreshed by job #{id}',
     },
     table: {
       occurred: 'Occurred',
@@ -240,6 +241,8 @@ export default {
     failedSummary: '{label} failed: {message}',
     doneSummary: '{label}: {count} succeeded',
     doneSummaryFailed: '{label}: {count} succeeded, {failed} failed',
+    releasedSummary: '{label}: released {released} for retry',
+    releasedSummaryFailed: '{label}: released {released} for retry, {failed} refused',
     noAnswer: 'The API gave no answer.',
     refused: 'The action was refused ({code}).',
     confirm: {
@@ -250,7 +253,7 @@ export default {
       retryAllWhenNow: 'a job of each mapping is queued now to synchronize them again',
       retryAllWhenLater: 'the next scheduled job synchronizes them again',
       retryAllRefused:
-        '{deletions}: retry needs both records, so it is refused and stays open. | {deletions}: retry needs both records, so they are refused and stay open.',
+        '{deletions} (a deletion, or no coupling): it is refused and stays open. | {deletions} (deletions, or no coupling): they are refused and stay open.',
       retryAllLabel: 'Retry all {count}',
       retryTitle: 'Retry {what}?',
       retryBodyNow:
@@ -281,6 +284,10 @@ export default {
       jobsQueued: '{count} queued:',
       jobLink: 'job #{id}',
       jobsRun: '— the records are synchronized as they run.',
+      released: 'Released {released} for retry',
+      releasedLater: '— the next scheduled job runs them.',
+      runsThem: 'runs them. | run them.',
+      notReleased: '{failed} could not be released (see below).',
       whyFailed: 'Why records failed',
       errorAndRecords: 'Error and records',
       reason: 'Reason',
@@ -315,6 +322,31 @@ export default {
     synchronizeTitle: 'Synchronize this record now?',
     synchronizeThen: '{plan} The error is then resolved.',
     actions: 'Actions',
+    retryWouldRepeatTitle: 'Retry would meet the same conflict',
+    retryWouldRepeat:
+      'A field is still changed on both sides since the last sync, and retry does not choose between them: the next job would find the same conflict. Pick the winning values and synchronize instead.',
+    goToSynchronize: 'Go to Synchronize',
+    pairLabel: 'local {local} ↔ integration {integration}',
+  },
+  follow: {
+    jobLink: 'Job #{id}',
+    looking: 'is being looked up…',
+    queued: 'is queued…',
+    running: 'is running: {n} processed so far…',
+    ended: 'ended ({status}):',
+    retried: '{worked} retried: {synchronized} synchronized, {failed} failed again.',
+    synchronized: '{synchronized} synchronized, {failed} failed.',
+    skipped: '{n} skipped.',
+    failedJob: 'The job failed: {message}',
+    errorsBack: 'Show the error that came back | Show the {n} errors that came back',
+  },
+  syncNow: {
+    button: 'Synchronize now',
+    direction: "In the mapping's direction ({direction}), by its conflict rules.",
+    confirmTitle: 'Synchronize {record} now?',
+    confirmBody:
+      "A manual job synchronizes this record now, in the mapping's direction ({direction}) and by its conflict rules, in your name. Its entries appear in the record's sync log.",
+    queued: '{queued} of {requested} queued.',
   },
   apiKeys: {
     title: 'API keys',
@@ -376,6 +408,7 @@ export default {
     parked: 'parked',
     lastSynced: 'last synced {time}',
     noHistoryLocal: 'No history for local record {id}.',
+    noCoupling: 'Not coupled any more: its coupling was removed or deleted. Every entry of its history is kept.',
     noHistoryIntegration: 'No history for integration record {id}.',
     theJob: 'the job',
     before: 'Before',

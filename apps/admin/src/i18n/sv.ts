@@ -32,7 +32,7 @@ const sv: MessageSchema = {
     logLine: '{n} loggrad | {n} loggrader',
     entry: '{n} post | {n} poster',
     key: '{n} nyckel | {n} nycklar',
-    deletion: '{n} av dem är en borttagning | {n} av dem är borttagningar',
+    notRetriable: '{n} av dem kan inte försökas igen | {n} av dem kan inte försökas igen',
   },
   kinds: {
     UPDATE_CONFLICT: 'Uppdateringskonflikt',
@@ -176,6 +176,7 @@ const sv: MessageSchema = {
       search: 'Sök',
       searchPlaceholder: 'Meddelande eller post-id',
       messageLike: 'Meddelande som ”{pattern}”',
+      fromJob: 'Öppnade eller förnyade av jobb nr {id}',
     },
     table: {
       occurred: 'Inträffade',
@@ -242,6 +243,8 @@ const sv: MessageSchema = {
     failedSummary: '{label} misslyckades: {message}',
     doneSummary: '{label}: {count} lyckades',
     doneSummaryFailed: '{label}: {count} lyckades, {failed} misslyckades',
+    releasedSummary: '{label}: {released} släppta för nytt försök',
+    releasedSummaryFailed: '{label}: {released} släppta för nytt försök, {failed} avvisade',
     noAnswer: 'API:t gav inget svar.',
     refused: 'Åtgärden avvisades ({code}).',
     confirm: {
@@ -252,7 +255,7 @@ const sv: MessageSchema = {
       retryAllWhenNow: 'ett jobb per mappning köas nu för att synkronisera dem igen',
       retryAllWhenLater: 'nästa schemalagda jobb synkroniserar dem igen',
       retryAllRefused:
-        '{deletions}: Försök igen kräver båda posterna, så den avvisas och förblir öppen. | {deletions}: Försök igen kräver båda posterna, så de avvisas och förblir öppna.',
+        '{deletions} (en borttagning, eller ingen koppling): den avvisas och förblir öppen. | {deletions} (borttagningar, eller ingen koppling): de avvisas och förblir öppna.',
       retryAllLabel: 'Försök alla {count} igen',
       retryTitle: 'Försöka {what} igen?',
       retryBodyNow:
@@ -283,6 +286,10 @@ const sv: MessageSchema = {
       jobsQueued: '{count} köade:',
       jobLink: 'jobb nr {id}',
       jobsRun: '— posterna synkroniseras när de körs.',
+      released: '{released} släppta för nytt försök',
+      releasedLater: '— nästa schemalagda jobb kör dem.',
+      runsThem: 'kör dem. | kör dem.',
+      notReleased: '{failed} kunde inte släppas (se nedan).',
       whyFailed: 'Varför poster misslyckades',
       errorAndRecords: 'Fel och poster',
       reason: 'Orsak',
@@ -317,6 +324,31 @@ const sv: MessageSchema = {
     synchronizeTitle: 'Synkronisera posten nu?',
     synchronizeThen: '{plan} Felet löses sedan.',
     actions: 'Åtgärder',
+    retryWouldRepeatTitle: 'Försök igen skulle möta samma konflikt',
+    retryWouldRepeat:
+      'Ett fält är fortfarande ändrat på båda sidor sedan senaste synkroniseringen, och Försök igen väljer inte mellan dem: nästa jobb skulle hitta samma konflikt. Välj vilka värden som vinner och synkronisera i stället.',
+    goToSynchronize: 'Gå till Synkronisera',
+    pairLabel: 'lokal {local} ↔ integration {integration}',
+  },
+  follow: {
+    jobLink: 'Jobb nr {id}',
+    looking: 'hämtas…',
+    queued: 'står i kö…',
+    running: 'körs: {n} behandlade hittills…',
+    ended: 'avslutades ({status}):',
+    retried: '{worked} försökta igen: {synchronized} synkroniserade, {failed} misslyckades igen.',
+    synchronized: '{synchronized} synkroniserade, {failed} misslyckades.',
+    skipped: '{n} överhoppade.',
+    failedJob: 'Jobbet misslyckades: {message}',
+    errorsBack: 'Visa felet som kom tillbaka | Visa de {n} fel som kom tillbaka',
+  },
+  syncNow: {
+    button: 'Synkronisera nu',
+    direction: 'I mappningens riktning ({direction}), enligt dess konfliktregler.',
+    confirmTitle: 'Synkronisera {record} nu?',
+    confirmBody:
+      'Ett manuellt jobb synkroniserar posten nu, i mappningens riktning ({direction}) och enligt dess konfliktregler, i ditt namn. Dess poster visas i postens synkroniseringslogg.',
+    queued: '{queued} av {requested} köade.',
   },
   apiKeys: {
     title: 'API-nycklar',
@@ -378,6 +410,7 @@ const sv: MessageSchema = {
     parked: 'parkerad',
     lastSynced: 'senast synkroniserad {time}',
     noHistoryLocal: 'Ingen historik för lokal post {id}.',
+    noCoupling: 'Inte längre kopplad: kopplingen togs bort. Hela historiken finns kvar.',
     noHistoryIntegration: 'Ingen historik för integrationspost {id}.',
     theJob: 'jobbet',
     before: 'Före',

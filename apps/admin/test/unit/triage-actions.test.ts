@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  actionButtonLabel,
+  actionCountsFrom,
   actionOutcome,
-  actionsForKind,
   confirmationText,
   enabledActions,
-  notRetriable,
   outcomeSummary,
   TRIAGE_ACTIONS,
 } from '../../src/composables/triage-actions';
@@ -50,28 +50,16 @@ describe('confirmation text', () => {
     const text = confirmationText('RETRY_ALL', all, { runNow: true, notRetriable: 3 });
     expect(text.title).toBe('Retry all 63 open errors matching the filter?');
     expect(text.body).toContain('queued now');
-    expect(text.body).toContain('3 of them are deletions');
+    expect(text.body).toContain('3 of them cannot be retried (deletions, or no coupling)');
     expect(text.confirmLabel).toBe('Retry all 63 errors');
     expect(confirmationText('RETRY_ALL', all, { runNow: false }).body).toContain('next scheduled job');
-    expect(confirmationText('RETRY_ALL', all, { runNow: false }).body).not.toContain('deletion');
+    expect(confirmationText('RETRY_ALL', all, { runNow: false }).body).not.toContain('cannot be retried');
     expect(confirmationText('RETRY_ALL', { ...all, what: 'of every mapping' }).title).toBe(
       'Retry all 63 open errors of every mapping?',
     );
     expect(confirmationText('RETRY_ALL', { ...all, count: 1 }, { notRetriable: 1 }).body).toContain(
-      '1 of them is a deletion: retry needs both records, so it is refused and stays open.',
+      '1 of them cannot be retried (a deletion, or no coupling): it is refused and stays open.',
     );
-  });
-
-  it('counts the deletions among open errors (what retry refuses)', () => {
-    expect(
-      notRetriable([
-        { kind: 'UPDATE_CONFLICT', count: 60 },
-        { kind: 'LOCAL_RECORD_DELETED', count: 2 },
-        { kind: 'INTEGRATION_RECORD_DELETED', count: 1 },
-        { kind: 'WRITE_FAILED', count: 4 },
-      ]),
-    ).toBe(3);
-    expect(notRetriable([])).toBe(0);
   });
 
   it('warns that deleting records cannot be undone', () => {
@@ -79,31 +67,29 @@ describe('confirmation text', () => {
   });
 });
 
-describe('which actions the toolbar enables', () => {
-  it('picked rows: the union of the actions that apply to them', () => {
-    const rows = [{ actions: ['RETRY', 'REMOVE_COUPLING'] as const }, { actions: ['RESTORE_RECORDS'] as const }];
-    expect([...enabledActions(three, rows)].sort()).toEqual(['REMOVE_COUPLING', 'RESTORE_RECORDS', 'RETRY']);
+describe("which actions the toolbar enables, from the API's counts", () => {
+  const answer = {
+    __typename: 'SyncErrorActionCounts',
+    total: 2,
+    counts: [
+      { action: 'RETRY' as const, count: 1 },
+      { action: 'SYNCHRONIZE' as const, count: 1 },
+      { action: 'RESTORE_RECORDS' as const, count: 1 },
+      { action: 'DELETE_RECORDS' as const, count: 0 },
+      { action: 'REMOVE_COUPLING' as const, count: 2 },
+    ],
+  };
+
+  it('enables the actions at least one selected error allows, and says "1 of 2" where not all do', () => {
+    const counts = actionCountsFrom(answer);
+    expect([...enabledActions(counts)].sort()).toEqual(['REMOVE_COUPLING', 'RESTORE_RECORDS', 'RETRY', 'SYNCHRONIZE']);
+    expect(actionButtonLabel('RESTORE_RECORDS', counts?.get('RESTORE_RECORDS'), 2)).toBe('Restore records 1 of 2');
+    expect(actionButtonLabel('REMOVE_COUPLING', counts?.get('REMOVE_COUPLING'), 2)).toBe('Remove coupling');
   });
 
-  it('all matching: every action (the API refuses per item); nothing selected: none', () => {
-    expect(enabledActions(many, []).size).toBe(TRIAGE_ACTIONS.length);
-    expect(enabledActions(null, []).size).toBe(0);
-  });
-});
-
-describe('actions a group offers', () => {
-  it('both records exist: retry, synchronize, remove coupling', () => {
-    expect(actionsForKind('UPDATE_CONFLICT')).toEqual(['RETRY', 'SYNCHRONIZE', 'REMOVE_COUPLING']);
-    expect(actionsForKind('WRITE_FAILED')).toEqual(['RETRY', 'SYNCHRONIZE', 'REMOVE_COUPLING']);
-  });
-
-  it('one side deleted: restore, delete, remove coupling', () => {
-    expect(actionsForKind('LOCAL_RECORD_DELETED')).toEqual(['RESTORE_RECORDS', 'DELETE_RECORDS', 'REMOVE_COUPLING']);
-    expect(actionsForKind('INTEGRATION_RECORD_DELETED')).toEqual([
-      'RESTORE_RECORDS',
-      'DELETE_RECORDS',
-      'REMOVE_COUPLING',
-    ]);
+  it('enables nothing until the API has answered, or when it refused', () => {
+    expect(enabledActions(actionCountsFrom(undefined)).size).toBe(0);
+    expect(enabledActions(actionCountsFrom({ __typename: 'InvalidInputError' })).size).toBe(0);
   });
 });
 
@@ -116,8 +102,12 @@ describe('action outcome', () => {
       failed: 0,
       failures: [],
       jobs: [{ id: 'J1' }],
+      releasedForRetry: 2,
+      retryJob: { id: 'J1' },
     });
-    expect(outcome).toMatchObject({ ok: true, jobIds: ['J1'] });
+    expect(outcome).toMatchObject({ ok: true, jobIds: ['J1'], releasedForRetry: 2, retryJobId: 'J1' });
+    // Released, not fixed: the notification never says "succeeded" for a retry.
+    expect(outcomeSummary('RETRY', outcome)).toBe('Retry: released 2 records for retry');
   });
 
   it('reads the per-item result', () => {
@@ -135,6 +125,8 @@ describe('action outcome', () => {
       failed: 1,
       failures: [{ errorId: 'e3', code: 'ACTION_NOT_APPLICABLE', reason: 'not a deletion' }],
       jobIds: [],
+      releasedForRetry: 0,
+      retryJobId: null,
     });
     expect(outcomeSummary('RESTORE_RECORDS', outcome)).toBe('Restore records: 2 records succeeded, 1 record failed');
   });
