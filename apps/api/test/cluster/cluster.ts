@@ -32,6 +32,12 @@ export interface ClusterOptions {
   redisUrl?: string;
   /** The config's `alerts` section, as written (tests of alerts across processes). */
   alerts?: Record<string, unknown>;
+  /**
+   * A Dataverse environment (the emulator) to be the CRM instead of PostgreSQL tables: it must have the
+   * entity sets `account_1` … `account_N` (accountid, name, emailaddress1, address1_city, erp_id as an
+   * alternate key). The cluster then creates no `account_N` tables.
+   */
+  dataverseCrm?: { url: string; tokenUrl: string; clientId: string; clientSecret: string; batchSize?: number };
 }
 
 export class Cluster {
@@ -42,8 +48,8 @@ export class Cluster {
   readonly processes: TandemProcess[] = [];
   adminKey = '';
   private constructor(
-    readonly options: Required<Omit<ClusterOptions, 'redisUrl' | 'alerts'>> &
-      Pick<ClusterOptions, 'alerts'> & { redisUrl: string },
+    readonly options: Required<Omit<ClusterOptions, 'redisUrl' | 'alerts' | 'dataverseCrm'>> &
+      Pick<ClusterOptions, 'alerts' | 'dataverseCrm'> & { redisUrl: string },
     readonly configPath: string,
   ) {
     this.dir = join(configPath, '..');
@@ -103,11 +109,13 @@ export class Cluster {
         `create table customer_${m} (id bigserial primary key, name text not null, email text, city text,
            modified_at timestamptz not null default now())`,
       );
-      await pgRun(
-        this.appsUrl,
-        `create table account_${m} (accountid uuid primary key default gen_random_uuid(), name text,
-           emailaddress1 text, address1_city text, erp_id text unique, modifiedon timestamptz not null default now())`,
-      );
+      if (!this.options.dataverseCrm) {
+        await pgRun(
+          this.appsUrl,
+          `create table account_${m} (accountid uuid primary key default gen_random_uuid(), name text,
+             emailaddress1 text, address1_city text, erp_id text unique, modifiedon timestamptz not null default now())`,
+        );
+      }
       await pgRun(
         this.appsUrl,
         `insert into customer_${m} (name, email, city, modified_at)
@@ -118,7 +126,21 @@ export class Cluster {
   }
 
   private writeConfig(): void {
-    const connectors = { erp: { type: 'sql', url: this.appsUrl }, crm: { type: 'sql', url: this.appsUrl } };
+    const dataverse = this.options.dataverseCrm;
+    const crm = dataverse
+      ? {
+          type: 'dataverse',
+          url: dataverse.url,
+          auth: {
+            tokenUrl: dataverse.tokenUrl,
+            clientId: dataverse.clientId,
+            clientSecret: dataverse.clientSecret,
+            scope: `${dataverse.url}/.default`,
+          },
+          ...(dataverse.batchSize ? { batchSize: dataverse.batchSize } : {}),
+        }
+      : { type: 'sql', url: this.appsUrl };
+    const connectors = { erp: { type: 'sql', url: this.appsUrl }, crm };
     const mappings = Array.from({ length: this.options.mappings }, (_, index) => ({
       name: this.mappingName(index),
       local: { connector: 'erp', table: `customer_${index + 1}`, id: 'id', modifiedOn: 'modified_at' },
