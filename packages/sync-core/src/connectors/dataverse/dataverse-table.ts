@@ -160,7 +160,7 @@ export class DataverseTableConnector implements TableConnector {
     let restarted = false;
     let page: Page;
     try {
-      page = await read(token ?? start);
+      page = await read(token ? atRoot(token, this.api.root) : start);
     } catch (error) {
       if (!token || !isExpiredLink(error)) throw error;
       // The token outlived what the server keeps (Dataverse: about 90 days, or a link from another table).
@@ -338,6 +338,19 @@ function isTombstone(row: Record<string, unknown>): boolean {
     row.reason === 'deleted' ||
     row['@removed'] !== undefined
   );
+}
+
+/**
+ * A stored change-tracking link read at this environment's Web API root. The links the server gives are
+ * absolute; one kept from before the environment's URL changed (an environment moved or renamed, an emulator
+ * started again on another port) would otherwise be sent to an address that no longer answers, and every job
+ * would wait out its budget on it. Its path and query are kept (a token the new address does not know is
+ * refused there, and the read starts over). A link at the configured root is followed unmodified.
+ */
+export function atRoot(link: string, root: string): string {
+  if (!/^https?:\/\//i.test(link) || link.startsWith(`${root}/`)) return link;
+  const rest = /\/api\/data\/v\d+\.\d+\/(.*)$/s.exec(link)?.[1];
+  return rest === undefined ? link : `${root}/${rest}`;
 }
 
 /** A stored delta link the server no longer takes: a client error other than auth or throttling. */
