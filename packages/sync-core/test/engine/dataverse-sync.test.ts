@@ -24,6 +24,7 @@ const ACCOUNTS = {
     { name: 'emailaddress1', type: 'string' as const, maxLength: 100 },
     { name: 'address1_city', type: 'string' as const, maxLength: 80 },
     { name: 'erp_id', type: 'string' as const, maxLength: 20 },
+    { name: 'numberofemployees', type: 'int' as const },
   ],
   alternateKeys: [['erp_id']],
 };
@@ -289,5 +290,32 @@ describe('the engine with a Dataverse CRM (the emulator over HTTP)', () => {
     const open = await errorsOf(fx!.store, fx!.mappingId, 'OPEN');
     expect(open.map((e) => [e.kind, e.localId])).toEqual([['UPDATE_CONFLICT', String(contested!.id)]]);
     expect(next.status).toBe('PARTIAL');
+  });
+  it('fails a record whose value the CRM column cannot take, naming the column and its type, and writes the rest', async () => {
+    const { connectors } = await setUp();
+    // A mapping mistake: the ERP's text `city` mapped to the CRM's whole-number column.
+    await fx!.remap({
+      integration: {
+        connector: 'crm',
+        table: 'accounts',
+        id: 'accountid',
+        modifiedOn: 'modifiedon',
+        externalKey: 'erp_id',
+      },
+      fields: [
+        { local: 'name', integration: 'name' },
+        { local: 'city', integration: 'numberofemployees' },
+      ],
+    });
+    await addCustomers(2);
+    await fx!.erp.run('update customer set city = ? where name = ?', ['250', 'c1']);
+    const outcome = await sync(connectors);
+    expect(outcome).toMatchObject({ status: 'PARTIAL', counters: { inserted: 1, failed: 1 } });
+    expect(accounts().map((a) => [a.name, a.numberofemployees])).toEqual([['c1', 250]]);
+    const [failure] = await errorsOf(fx!.store, fx!.mappingId, 'OPEN');
+    expect(failure).toMatchObject({ kind: 'WRITE_FAILED' });
+    expect(failure!.message).toMatch(/numberofemployees/);
+    expect(failure!.message).toMatch(/Lund/);
+    expect(failure!.message).toMatch(/Integer|int/i);
   });
 });
