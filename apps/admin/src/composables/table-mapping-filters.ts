@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import type { TableMapping } from './table-mapping-labels';
 
 /**
@@ -23,23 +24,34 @@ export interface FilterConditionInput {
 }
 
 // `satisfies Record<…>` makes an operator the schema gains fail the typecheck until it has a label.
-const OPERATOR_LABELS = {
+const OPERATOR_SIGNS: Partial<Record<FilterOperator, string>> = {
   EQ: '=',
   NE: '≠',
   LT: '<',
   LE: '≤',
   GT: '>',
   GE: '≥',
-  IN: 'is one of',
-  IS_NULL: 'is empty',
-  NOT_NULL: 'is not empty',
-  LIKE: 'is like',
-} as const satisfies Record<FilterOperator, string>;
+};
+const OPERATORS = [
+  'EQ',
+  'NE',
+  'LT',
+  'LE',
+  'GT',
+  'GE',
+  'IN',
+  'IS_NULL',
+  'NOT_NULL',
+  'LIKE',
+] as const satisfies readonly FilterOperator[];
 
-export const FILTER_OPERATOR_OPTIONS = (Object.keys(OPERATOR_LABELS) as FilterOperator[]).map((value) => ({
-  label: OPERATOR_LABELS[value],
-  value,
-}));
+/** An operator as a sign, or in words in the console's language (`mappings.form.filter.operators`). */
+export function operatorLabel(operator: FilterOperator): string {
+  return OPERATOR_SIGNS[operator] ?? t(`mappings.form.filter.operators.${operator as 'IN'}`);
+}
+
+/** The operator select's options, in the console's language at the time of asking. */
+export const filterOperatorOptions = () => OPERATORS.map((value) => ({ label: operatorLabel(value), value }));
 
 /** What an operator compares with: one value, a list, or nothing (the API's rule, record-filter.ts). */
 export function operandOf(operator: FilterOperator): 'value' | 'values' | 'none' {
@@ -57,7 +69,7 @@ type Parsed = { ok: true; value: string | number | boolean | null } | { ok: fals
  */
 function parseValue(text: string, asText: boolean): Parsed {
   const trimmed = text.trim();
-  if (trimmed === '') return { ok: false, reason: 'enter a value' };
+  if (trimmed === '') return { ok: false, reason: t('mappings.form.filter.enterValue') };
   if (trimmed.startsWith('"')) {
     try {
       const value = JSON.parse(trimmed) as unknown;
@@ -65,7 +77,7 @@ function parseValue(text: string, asText: boolean): Parsed {
     } catch {
       // falls through to the message below
     }
-    return { ok: false, reason: `close the quotes of ${trimmed}` };
+    return { ok: false, reason: t('mappings.form.filter.closeQuotes', { text: trimmed }) };
   }
   if (asText) return { ok: true, value: trimmed };
   if (trimmed === 'true' || trimmed === 'false') return { ok: true, value: trimmed === 'true' };
@@ -126,9 +138,9 @@ export function conditionsFromRows(rows: readonly FilterRow[]): {
 } {
   const problems: string[] = [];
   const conditions = rows.map((row, index): FilterConditionInput => {
-    const problem = (reason: string) => problems.push(`Condition ${index + 1}: ${reason}.`);
+    const problem = (reason: string) => problems.push(t('mappings.form.filter.condition', { n: index + 1, reason }));
     const field = row.field.trim();
-    if (field === '') problem('choose a field');
+    if (field === '') problem(t('mappings.form.filter.chooseField'));
     const operand = operandOf(row.operator);
     if (operand === 'none') return { field, operator: row.operator };
     const parse = (text: string) => {
@@ -146,7 +158,7 @@ export function conditionsFromRows(rows: readonly FilterRow[]): {
     }
     const value = parse(row.value);
     if (value === null && row.operator !== 'EQ' && row.operator !== 'NE') {
-      problem(`${OPERATOR_LABELS[row.operator]} needs a value, not null (choose "is empty" instead)`);
+      problem(t('mappings.form.filter.notNull', { operator: operatorLabel(row.operator) }));
     }
     return { field, operator: row.operator, value };
   });
@@ -172,7 +184,7 @@ export function sameConditions(
 
 /** `city is one of "Oslo", "Bergen" and email is not empty`; "none" when there are no conditions. */
 export function filterLabel(conditions: readonly (FilterCondition | FilterConditionInput)[]): string {
-  if (conditions.length === 0) return 'none';
+  if (conditions.length === 0) return t('mappings.filter.none');
   return conditions
     .map((c) => {
       const operand = operandOf(c.operator);
@@ -182,7 +194,7 @@ export function filterLabel(conditions: readonly (FilterCondition | FilterCondit
           : operand === 'value'
             ? ` ${JSON.stringify(c.value ?? null)}`
             : '';
-      return `${c.field} ${OPERATOR_LABELS[c.operator]}${what}`;
+      return `${c.field} ${operatorLabel(c.operator)}${what}`;
     })
-    .join(' and ');
+    .join(t('mappings.filter.and'));
 }

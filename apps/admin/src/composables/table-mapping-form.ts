@@ -1,5 +1,6 @@
 import type { UpdateTableMappingMutation } from '../graphql/table-mappings';
 import type { ResultOf, VariablesOf } from '../graphql/tada';
+import { t } from '../i18n';
 import {
   conditionsFromRows,
   type FilterRow,
@@ -57,18 +58,10 @@ const FILTER_KEYS = ['localFilters', 'integrationFilters'] as const satisfies re
 /** The form's keys in the order the form and the confirmation list them. */
 export const FORM_KEYS = [...SETTING_KEYS, ...FILTER_KEYS] as const satisfies readonly MappingFormKey[];
 
-export const FIELD_LABELS: Record<MappingFormKey, string> = {
-  direction: 'Direction',
-  updateConflictResolution: 'Update conflicts',
-  deletionConflictResolution: 'Deletion conflicts',
-  scheduleSeconds: 'Schedule',
-  enabled: 'Enabled',
-  createNewIfNoMatch: 'Create new if no match',
-  syncOnlyCoupledRecords: 'Sync only coupled records',
-  parkAfterFailures: 'Park after failures',
-  localFilters: 'Local filter',
-  integrationFilters: 'Integration filter',
-};
+/** Each setting's name in the console's language (`mappings.form.labels`), read when used. */
+export const FIELD_LABELS = new Proxy({} as Record<MappingFormKey, string>, {
+  get: (_target, key) => (typeof key === 'string' ? t(`mappings.form.labels.${key as MappingFormKey}`) : undefined),
+});
 
 /** GraphQL's Int is 32-bit: a larger number would be refused by the API as a malformed request. */
 const INT_MAX = 2_147_483_647;
@@ -102,17 +95,16 @@ export interface FieldDirection {
 export function validateMappingForm(form: MappingForm, fields: readonly FieldDirection[] = []): FormErrors {
   const errors: FormErrors = {};
   const schedule = form.scheduleSeconds;
-  if (schedule === null) errors.scheduleSeconds = 'Enter the seconds between runs (0: only by hand).';
-  else if (!Number.isInteger(schedule)) errors.scheduleSeconds = 'The schedule is a whole number of seconds.';
-  else if (schedule < 0)
-    errors.scheduleSeconds = 'The schedule cannot be negative: use 0 to run only by hand, or the seconds between runs.';
-  else if (schedule > INT_MAX) errors.scheduleSeconds = `The schedule can be at most ${INT_MAX} seconds.`;
+  if (schedule === null) errors.scheduleSeconds = t('mappings.form.errors.scheduleMissing');
+  else if (!Number.isInteger(schedule)) errors.scheduleSeconds = t('mappings.form.errors.scheduleWhole');
+  else if (schedule < 0) errors.scheduleSeconds = t('mappings.form.errors.scheduleNegative');
+  else if (schedule > INT_MAX) errors.scheduleSeconds = t('mappings.form.errors.scheduleMax', { max: INT_MAX });
 
   const park = form.parkAfterFailures;
-  if (park === null) errors.parkAfterFailures = 'Enter after how many failures in a row a record is parked.';
-  else if (!Number.isInteger(park)) errors.parkAfterFailures = 'Enter a whole number.';
-  else if (park < 1) errors.parkAfterFailures = 'A record is parked after at least 1 failure.';
-  else if (park > INT_MAX) errors.parkAfterFailures = `At most ${INT_MAX}.`;
+  if (park === null) errors.parkAfterFailures = t('mappings.form.errors.parkMissing');
+  else if (!Number.isInteger(park)) errors.parkAfterFailures = t('mappings.form.errors.parkWhole');
+  else if (park < 1) errors.parkAfterFailures = t('mappings.form.errors.parkMin');
+  else if (park > INT_MAX) errors.parkAfterFailures = t('mappings.form.errors.parkMax', { max: INT_MAX });
 
   for (const key of FILTER_KEYS) {
     const { problems } = conditionsFromRows(form[key]);
@@ -122,7 +114,12 @@ export function validateMappingForm(form: MappingForm, fields: readonly FieldDir
   if (form.direction !== 'BIDIRECTIONAL') {
     const clash = fields.find((field) => field.direction !== null && field.direction !== form.direction);
     if (clash?.direction) {
-      errors.direction = `The field ${clash.localField} ↔ ${clash.integrationField} is set to "${directionLabel(clash.direction)}", which a "${directionLabel(form.direction)}" mapping cannot take.`;
+      errors.direction = t('mappings.form.errors.directionClash', {
+        local: clash.localField,
+        integration: clash.integrationField,
+        fieldDirection: directionLabel(clash.direction),
+        direction: directionLabel(form.direction),
+      });
     }
   }
   return errors;
@@ -161,9 +158,9 @@ function valueLabel(key: MappingFormKey, value: unknown, form: MappingForm): str
     case 'scheduleSeconds':
       return scheduleLabel(value as number, form.enabled);
     case 'parkAfterFailures':
-      return `after ${value} ${value === 1 ? 'failure' : 'failures'} in a row`;
+      return t('mappings.form.parkValue', { n: value as number }, value as number);
     default:
-      return value ? 'Yes' : 'No';
+      return value ? t('mappings.form.yes') : t('mappings.form.no');
   }
 }
 
@@ -199,24 +196,37 @@ function keyFromText(text: string | null | undefined): MappingFormKey | null {
 
 /** A refused update in words, by the API's typed error (null when the update succeeded). */
 export function describeUpdateError(result: UpdateResult | null | undefined): UpdateProblem | null {
-  if (!result) return { title: 'No answer', message: 'The API gave no answer; nothing was saved.', key: null };
+  if (!result)
+    return {
+      title: t('mappings.form.problems.noAnswer'),
+      message: t('mappings.form.problems.noAnswerMessage'),
+      key: null,
+    };
   switch (result.__typename) {
     case 'UpdateTableMappingPayload':
       return null;
     case 'ForbiddenError':
-      return { title: 'Not allowed', message: `Only an admin may change mappings: ${result.message}.`, key: null };
+      return {
+        title: t('mappings.form.problems.forbidden'),
+        message: t('mappings.form.problems.forbiddenMessage', { message: result.message }),
+        key: null,
+      };
     case 'NotFoundError':
     case 'InvalidIdError':
-      return { title: 'This mapping no longer exists', message: result.message, key: null };
+      return { title: t('mappings.form.problems.gone'), message: result.message, key: null };
     case 'InvalidMappingError':
       return {
-        title: 'The API refused the mapping',
+        title: t('mappings.form.problems.refused'),
         message: result.message,
         key: keyFromText(result.message) ?? (result.field ? 'direction' : null),
       };
     case 'InvalidInputError':
-      return { title: `Invalid ${result.argument}`, message: result.message, key: keyFromText(result.message) };
+      return {
+        title: t('mappings.form.problems.invalidArgument', { argument: result.argument }),
+        message: result.message,
+        key: keyFromText(result.message),
+      };
     default:
-      return { title: 'Not saved', message: result.message, key: null };
+      return { title: t('mappings.form.notSaved'), message: result.message, key: null };
   }
 }

@@ -1,5 +1,6 @@
 import type { TableMappingFields } from '../graphql/table-mappings';
 import type { ResultOf } from '../graphql/tada';
+import { t } from '../i18n';
 import { formatNumber } from './labels';
 
 export type TableMapping = ResultOf<typeof TableMappingFields>;
@@ -12,12 +13,17 @@ export function canEditMappings(role: string | null | undefined): boolean {
   return role === 'ADMIN';
 }
 
-// `satisfies Record<…>` makes a value the schema gains fail the typecheck until it has a label.
-const DIRECTION_LABELS = {
-  BIDIRECTIONAL: 'Both ways',
-  TO_INTEGRATION: 'To integration only',
-  FROM_INTEGRATION: 'From integration only',
-} as const satisfies Record<SyncDirection, string>;
+const DIRECTIONS = ['BIDIRECTIONAL', 'TO_INTEGRATION', 'FROM_INTEGRATION'] as const satisfies readonly SyncDirection[];
+const UPDATE_POLICIES = [
+  'NONE',
+  'SEND_UPDATE_TO_INTEGRATION',
+  'GET_UPDATE_FROM_INTEGRATION',
+] as const satisfies readonly UpdateConflictResolution[];
+const DELETION_POLICIES = [
+  'NONE',
+  'RESTORE_RECORDS',
+  'REMOVE_COUPLING',
+] as const satisfies readonly DeletionConflictResolution[];
 
 const DIRECTION_ARROWS = {
   BIDIRECTIONAL: '⇄',
@@ -25,20 +31,10 @@ const DIRECTION_ARROWS = {
   FROM_INTEGRATION: '←',
 } as const satisfies Record<SyncDirection, string>;
 
-const UPDATE_CONFLICT_LABELS = {
-  NONE: 'Open a conflict error',
-  SEND_UPDATE_TO_INTEGRATION: 'Local wins (send update to integration)',
-  GET_UPDATE_FROM_INTEGRATION: 'Integration wins (get update from integration)',
-} as const satisfies Record<UpdateConflictResolution, string>;
-
-const DELETION_CONFLICT_LABELS = {
-  NONE: 'Open a deletion error',
-  RESTORE_RECORDS: 'Restore the deleted record',
-  REMOVE_COUPLING: 'Remove the coupling',
-} as const satisfies Record<DeletionConflictResolution, string>;
-
+// The words are in the message files (`mappings.directions`, `.updatePolicies`, `.deletionPolicies`), one per
+// schema value: a value the schema gains fails the typecheck of the key until both files name it.
 export function directionLabel(direction: SyncDirection): string {
-  return DIRECTION_LABELS[direction];
+  return t(`mappings.directions.${direction}`);
 }
 
 /** The arrow between the local and the integration side, as a table reads left to right. */
@@ -47,27 +43,26 @@ export function directionArrow(direction: SyncDirection): string {
 }
 
 export function updateConflictLabel(policy: UpdateConflictResolution): string {
-  return UPDATE_CONFLICT_LABELS[policy];
+  return t(`mappings.updatePolicies.${policy}`);
 }
 
 export function deletionConflictLabel(policy: DeletionConflictResolution): string {
-  return DELETION_CONFLICT_LABELS[policy];
+  return t(`mappings.deletionPolicies.${policy}`);
 }
 
-function options<T extends string>(labels: Record<T, string>): { label: string; value: T }[] {
-  return (Object.keys(labels) as T[]).map((value) => ({ label: labels[value], value }));
-}
-
-export const DIRECTION_OPTIONS = options<SyncDirection>(DIRECTION_LABELS);
-export const UPDATE_CONFLICT_OPTIONS = options<UpdateConflictResolution>(UPDATE_CONFLICT_LABELS);
-export const DELETION_CONFLICT_OPTIONS = options<DeletionConflictResolution>(DELETION_CONFLICT_LABELS);
+/** A select's options, in the console's language at the time of asking (call it inside a computed). */
+export const directionOptions = () => DIRECTIONS.map((value) => ({ label: directionLabel(value), value }));
+export const updateConflictOptions = () =>
+  UPDATE_POLICIES.map((value) => ({ label: updateConflictLabel(value), value }));
+export const deletionConflictOptions = () =>
+  DELETION_POLICIES.map((value) => ({ label: deletionConflictLabel(value), value }));
 
 /** "every 30 s", "every 5 min", "every 2 h", "every 90 s"; 0 → "by hand only". */
 export function intervalLabel(seconds: number): string {
-  if (seconds <= 0) return 'by hand only';
-  if (seconds % 3600 === 0) return `every ${formatNumber(seconds / 3600)} h`;
-  if (seconds % 60 === 0) return `every ${formatNumber(seconds / 60)} min`;
-  return `every ${formatNumber(seconds)} s`;
+  if (seconds <= 0) return t('mappings.schedule.byHand');
+  if (seconds % 3600 === 0) return t('mappings.schedule.hours', { n: formatNumber(seconds / 3600) });
+  if (seconds % 60 === 0) return t('mappings.schedule.minutes', { n: formatNumber(seconds / 60) });
+  return t('mappings.schedule.seconds', { n: formatNumber(seconds) });
 }
 
 /**
@@ -75,8 +70,8 @@ export function intervalLabel(seconds: number): string {
  * named as what it will do once enabled again.
  */
 export function scheduleLabel(seconds: number, enabled: boolean): string {
-  if (seconds <= 0) return 'by hand only';
-  if (!enabled) return `by hand only (disabled; ${intervalLabel(seconds)} when enabled)`;
+  if (seconds <= 0) return t('mappings.schedule.byHand');
+  if (!enabled) return t('mappings.schedule.disabled', { interval: intervalLabel(seconds) });
   return intervalLabel(seconds);
 }
 

@@ -327,4 +327,73 @@ describe.skipIf(!existsSync(CHROMIUM))('truthful triage and records synchronized
     expect(newest).toContain(`by ${ACTOR}`);
     await page.close();
   });
+  it('the Table mappings pages in Swedish (Business Central’s terms): the list, a mapping and an admin’s change saved through the Swedish form', async () => {
+    const page = await signIn(browser, api.url, api.adminKey, '/mappings');
+    await page.getByTestId('locale-switch').selectOption('sv');
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 20_000 }).toBe('Integrationstabellmappningar');
+    const customersRow = page.locator('[data-testid="mapping-row"][data-name="customers"]');
+    await customersRow.waitFor();
+    const headings = await page.getByTestId('mapping-table').locator('th').allTextContents();
+    for (const heading of [
+      'Mappning',
+      'Tabell',
+      'Riktning',
+      'Integrationstabell',
+      'Lösning av uppdateringskonflikt',
+      'Lösning av borttagningskonflikt',
+      'Schema',
+      'Öppna fel',
+      'Senaste jobb',
+    ]) {
+      expect(headings.map((text) => text.trim())).toContain(heading);
+    }
+    expect(await shown(customersRow.getByTestId('mapping-direction'))).toBe('⇄ Dubbelriktad');
+    expect(await customersRow.getByTestId('mapping-schedule').textContent()).toBe('endast manuellt');
+    expect(await customersRow.getByTestId('mapping-update-conflicts').textContent()).toBe('Öppna ett konfliktfel');
+
+    await customersRow.getByTestId('mapping-link').click();
+    await page.getByTestId('mapping-settings').waitFor();
+    const settings = await shown(page.getByTestId('mapping-settings'));
+    for (const term of [
+      'Synkronisera endast kopplade poster',
+      'Skapa ny om ingen matchning',
+      'Lösning av borttagningskonflikt',
+      'Id-kolumn',
+    ]) {
+      expect(settings).toContain(term);
+    }
+    expect(await shown(page.locator('.n-card-header', { hasText: 'Integrationsfältmappningar' }))).toMatch(
+      /^Integrationsfältmappningar \(\d+\)$/,
+    );
+    // A value the form refuses, in Swedish, and nothing sent.
+    const park = page.getByTestId('form-park-after').locator('input');
+    await park.fill('0');
+    await park.press('Tab');
+    await expect
+      .poll(() => shown(page.getByTestId('mapping-edit')))
+      .toContain('En post parkeras efter minst 1 misslyckande.');
+    // A change saved through the Swedish confirmation.
+    const before = one<{ park_after_failures: number }>(
+      store,
+      'select park_after_failures from table_mapping where id = ?',
+      customersId,
+    )!;
+    const next = before.park_after_failures + 1;
+    await park.fill(String(next));
+    await park.press('Tab');
+    await expect.poll(() => shown(page.getByTestId('mapping-edit'))).not.toContain('En post parkeras');
+    await page.getByTestId('mapping-save').click();
+    const dialog = page.getByTestId('mapping-save-dialog');
+    await dialog.waitFor();
+    expect(await shown(dialog)).toContain('Spara ändringarna i customers?');
+    expect(await page.getByTestId('mapping-save-change').allTextContents()).toEqual([
+      `Parkera efter misslyckanden: efter ${before.park_after_failures} misslyckanden i rad → efter ${next} misslyckanden i rad`,
+    ]);
+    await page.getByTestId('mapping-save-confirm').click();
+    await expect.poll(() => shown(page.getByTestId('setting-park-after'))).toBe(`${next} i rad`);
+    expect(one(store, 'select park_after_failures from table_mapping where id = ?', customersId)).toEqual({
+      park_after_failures: next,
+    });
+    await page.close();
+  });
 });

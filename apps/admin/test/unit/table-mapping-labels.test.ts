@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   canEditMappings,
-  DELETION_CONFLICT_OPTIONS,
-  DIRECTION_OPTIONS,
+  deletionConflictOptions,
+  directionOptions,
   intervalLabel,
   scheduleLabel,
   sideLabel,
-  UPDATE_CONFLICT_OPTIONS,
+  updateConflictOptions,
 } from '../../src/composables/table-mapping-labels';
 
 describe('schedule labels', () => {
@@ -32,22 +32,22 @@ describe('schedule labels', () => {
 
 describe('options and roles', () => {
   it('offers every enum value once, each with a label', () => {
-    expect(DIRECTION_OPTIONS.map((option) => option.value)).toEqual([
+    expect(directionOptions().map((option) => option.value)).toEqual([
       'BIDIRECTIONAL',
       'TO_INTEGRATION',
       'FROM_INTEGRATION',
     ]);
-    expect(UPDATE_CONFLICT_OPTIONS.map((option) => option.value)).toEqual([
+    expect(updateConflictOptions().map((option) => option.value)).toEqual([
       'NONE',
       'SEND_UPDATE_TO_INTEGRATION',
       'GET_UPDATE_FROM_INTEGRATION',
     ]);
-    expect(DELETION_CONFLICT_OPTIONS.map((option) => option.value)).toEqual([
+    expect(deletionConflictOptions().map((option) => option.value)).toEqual([
       'NONE',
       'RESTORE_RECORDS',
       'REMOVE_COUPLING',
     ]);
-    for (const option of [...DIRECTION_OPTIONS, ...UPDATE_CONFLICT_OPTIONS, ...DELETION_CONFLICT_OPTIONS]) {
+    for (const option of [...directionOptions(), ...updateConflictOptions(), ...deletionConflictOptions()]) {
       expect(option.label).toMatch(/\w/);
     }
   });
