@@ -16,7 +16,7 @@ import { waitForJob } from './commands/wait-for-job.js';
 import type { TandemConfig } from './config/config.schema.js';
 import { loadConfig, parseConfig } from './config/load-config.js';
 import { DemoActivitySimulator } from './demo/activity-simulator.js';
-import { demoConfig, ensureDemoApps } from './demo/demo-apps.js';
+import { type RunningDemo, startDemo } from './demo/start-demo.js';
 import { startHealthServer } from './health-server.js';
 import { DEFAULT_KEY_LIMITS } from './limits.js';
 import { coreLogger } from './observability/log-adapters.js';
@@ -51,6 +51,9 @@ const USAGE = `usage: tandem <command> [--config PATH]
   alerts list           the alert rules, where they come from, their channels and what fires now
   alerts test RULE      send a TEST notification to each channel of a rule and report each`;
 
+/** Where the demo and an empty Tandem (`--no-demo`) keep their files. */
+const DATA_DIR = process.env.TANDEM_DATA_DIR ?? './data';
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -76,31 +79,38 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const demo = values.config === undefined && !configFileHere() && !values['no-demo'];
-  const config = readConfig(values.config, values['no-demo'] ?? false);
-  switch (command) {
-    case 'check-config':
-      return checkConfigCommand(config, values.offline ?? false);
-    case 'migrate': {
-      const store = await createStore({ url: config.database.url });
-      await store.close();
-      console.log('database is up to date');
-      return 0;
+  const isDemo = values.config === undefined && !configFileHere() && !values['no-demo'];
+  // The demo's apps are SQLite files and a Dataverse emulator this process runs (on a free port) while the
+  // command does: every command of the demo reaches the same apps.
+  const demo = isDemo ? await startDemo(DATA_DIR) : null;
+  try {
+    const config = demo?.config ?? readConfig(values.config);
+    switch (command) {
+      case 'check-config':
+        return await checkConfigCommand(config, values.offline ?? false);
+      case 'migrate': {
+        const store = await createStore({ url: config.database.url });
+        await store.close();
+        console.log('database is up to date');
+        return 0;
+      }
+      case 'start':
+        return await start(config, demo, processRole(values.role, config));
+      case 'sync':
+        if (rest[0] !== 'run' || !rest[1]) break;
+        return await syncRun(config, rest[1], values.full ?? false);
+      case 'keys':
+        return await keysCommand(config, rest, values);
+      case 'errors':
+        return await errorsCommand(config, rest, { ...values, runNow: values['run-now'] });
+      case 'alerts':
+        return await alertsCommand(config, rest);
     }
-    case 'start':
-      return start(config, demo, processRole(values.role, config));
-    case 'sync':
-      if (rest[0] !== 'run' || !rest[1]) break;
-      return syncRun(config, rest[1], values.full ?? false);
-    case 'keys':
-      return keysCommand(config, rest, values);
-    case 'errors':
-      return errorsCommand(config, rest, { ...values, runNow: values['run-now'] });
-    case 'alerts':
-      return alertsCommand(config, rest);
+    console.error(USAGE);
+    return 2;
+  } finally {
+    await demo?.close();
   }
-  console.error(USAGE);
-  return 2;
 }
 
 function configFileHere(): string | null {
@@ -108,17 +118,14 @@ function configFileHere(): string | null {
   return existsSync('tandem.config.json') ? 'tandem.config.json' : null;
 }
 
-/** The config file given or found here; else the demo, or with `--no-demo` an empty Tandem (API only). */
-function readConfig(path: string | undefined, noDemo: boolean): TandemConfig {
+/** The config file given or found here; else (`--no-demo`) an empty Tandem (API only). The demo's is `startDemo`'s. */
+function readConfig(path: string | undefined): TandemConfig {
   const file = path ?? configFileHere();
   if (file) return loadConfig(file);
-  const dataDir = process.env.TANDEM_DATA_DIR ?? './data';
-  if (noDemo) return parseConfig({ database: { url: `sqlite:${join(dataDir, 'tandem.sqlite')}` }, connectors: {} });
-  ensureDemoApps(dataDir);
-  return demoConfig(dataDir);
+  return parseConfig({ database: { url: `sqlite:${join(DATA_DIR, 'tandem.sqlite')}` }, connectors: {} });
 }
 
-async function start(config: TandemConfig, demo: boolean, role: ProcessRole): Promise<number> {
+async function start(config: TandemConfig, demo: RunningDemo | null, role: ProcessRole): Promise<number> {
   // One logger for the server: JSON lines on stdout (pretty in a terminal); a job's lines carry its id and mapping.
   const log = createServerLogger({ level: config.logging.level });
   const runtime = await startRuntime(config, {
@@ -126,8 +133,9 @@ async function start(config: TandemConfig, demo: boolean, role: ProcessRole): Pr
     schedules: runsJobs(role),
     logger: coreLogger(log),
   });
-  // The demo's apps are used by simulated people, so that errors appear to triage.
-  const simulator = demo ? new DemoActivitySimulator(process.env.TANDEM_DATA_DIR ?? './data') : null;
+  // The demo's apps are used by simulated people, so that errors appear to triage; one of them works in the
+  // Dataverse emulator's accounts through its Web API.
+  const simulator = demo ? new DemoActivitySimulator(DATA_DIR, undefined, undefined, demo.dataverse.person) : null;
   simulator?.start();
   // The first start (or one after every admin key was revoked) creates an admin key; it is shown this once.
   const adminKey = servesApi(role) ? await ensureAdminKey(runtime.store.em()) : null;
@@ -176,6 +184,11 @@ async function start(config: TandemConfig, demo: boolean, role: ProcessRole): Pr
         },
       });
   log.info({ role, mappings: config.mappings.length, database: redact(config.database.url) }, 'Tandem is running');
+  if (demo) {
+    const { emulator, person } = demo.dataverse;
+    say(`Dataverse emulator (the demo's CRM for mapping "companies"): ${emulator.url}`);
+    say(`  Web API ${emulator.apiUrl}, token ${emulator.tokenUrl}, client ${person.clientId} / ${person.clientSecret}`);
+  }
   if (servesApi(role)) {
     if (existsSync(join(adminDir, 'index.html'))) say(`Console: ${server.url}/`);
     say(`GraphQL API: ${server.url}/graphql`);
@@ -188,12 +201,14 @@ async function start(config: TandemConfig, demo: boolean, role: ProcessRole): Pr
     process.once('SIGTERM', stop);
   });
   log.info('stopping: finishing the running job…');
-  simulator?.stop();
+  await simulator?.stop();
   await server.close();
   detach();
   metrics.close();
   await runtime.close();
   await redis?.close();
+  // Last: the running job may still have been talking to it.
+  await demo?.close();
   return 0;
 }
 

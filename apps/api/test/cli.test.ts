@@ -30,7 +30,7 @@ describe('tandem CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-cli-'));
     const result = await tandem(dir, ['sync', 'run', 'nope']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('no mapping named "nope" (customers, items, contacts)');
+    expect(result.stderr).toContain('no mapping named "nope" (customers, items, contacts, companies)');
   });
 });
 

@@ -83,13 +83,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
     await page.getByTestId('mapping-settings').waitFor();
   }
 
-  it("lists the demo's three mappings with their sides, policies, schedules and live context", async () => {
+  it("lists the demo's four mappings with their sides, policies, schedules and live context", async () => {
     const page = await signInAs(api.adminKey, 'ADMIN');
     await page.goto(`${api.url}/`);
     await page.getByRole('link', { name: 'Table mappings' }).click();
     await page.waitForURL(`${api.url}/mappings`);
-    await expect.poll(() => page.getByTestId('mapping-row').count()).toBe(3);
-    expect(await page.getByTestId('mappings-total').textContent()).toBe('3 mappings');
+    await expect.poll(() => page.getByTestId('mapping-row').count()).toBe(4);
+    expect(await page.getByTestId('mappings-total').textContent()).toBe('4 mappings');
     expect(await page.title()).toBe('Table mappings · Tandem');
 
     const expected = {
@@ -115,6 +115,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
         direction: 'From integration only',
         update: 'Integration wins (get update from integration)',
         deletion: 'Remove the coupling',
+        schedule: 'every 20 s',
+      },
+      // The ERP's companies and the accounts of the Dataverse emulator the demo runs.
+      companies: {
+        local: 'erp · company',
+        integration: 'dataverse · accounts',
+        direction: 'Both ways',
+        update: 'Open a conflict error',
+        deletion: 'Open a deletion error',
         schedule: 'every 20 s',
       },
     };
@@ -236,6 +245,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
     expect(customers.fields).toEqual(before.get('customers')!.fields);
     expect(after.get('items')).toEqual(before.get('items'));
     expect(after.get('contacts')).toEqual(before.get('contacts'));
+    expect(after.get('companies')).toEqual(before.get('companies'));
 
     // After a reload, the detail and the list show what the store holds.
     await page.reload();
@@ -328,7 +338,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Table mappings page in Chromium agai
 
   it('a viewer sees every setting but no edit form and no run buttons; an operator may run but not edit', async () => {
     const viewer = await signInAs(await createKey('VIEWER'), 'VIEWER');
-    await expect.poll(() => viewer.getByTestId('mapping-row').count()).toBe(3);
+    await expect.poll(() => viewer.getByTestId('mapping-row').count()).toBe(4);
     expect(await viewer.getByTestId('run-panel').count()).toBe(0);
     await openDetail(viewer, 'contacts');
     expect(await viewer.getByTestId('setting-deletion-conflicts').textContent()).toBe('Remove the coupling');

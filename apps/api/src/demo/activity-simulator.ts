@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import Database from 'libsql';
+import { type CrmRow, CrmUser, type CrmUserCredentials } from './crm-user.js';
 
 type Db = InstanceType<typeof Database>;
 
@@ -10,32 +11,49 @@ const CITIES = ['Oslo', 'Bergen', 'Trondheim', 'Stavanger', 'Tromsø', 'Aarhus',
  * sometimes the same record on both sides (an update conflict), sometimes a record deleted on one side
  * and edited on the other (a deletion), sometimes a value the other app rejects (a failed write). So a
  * newcomer sees every kind of error appear live and can triage it.
+ *
+ * Given the demo's Dataverse (a CRM person's credentials), someone also works in its accounts through the
+ * Web API over HTTP — PATCH, POST, DELETE on `/api/data/v9.2/accounts`, as another CRM user — while the
+ * ERP's companies change too.
  */
 export class DemoActivitySimulator {
   private timer: NodeJS.Timeout | null = null;
   private readonly erp: Db;
   private readonly crm: Db;
   private tick = 0;
+  private readonly dataverse: CrmUser | null;
+  private dataverseTick = 0;
+  private dataverseRound: Promise<void> | null = null;
+  private stopped = false;
 
   constructor(
     dataDir: string,
     private readonly everyMs = 4000,
     private readonly random: () => number = Math.random,
+    dataverse?: CrmUserCredentials,
   ) {
     const dir = join(resolve(dataDir), 'demo');
     this.erp = new Database(join(dir, 'erp.sqlite'));
     this.crm = new Database(join(dir, 'crm.sqlite'));
     for (const db of [this.erp, this.crm]) db.exec('pragma journal_mode = WAL; pragma busy_timeout = 5000');
+    this.dataverse = dataverse ? new CrmUser(dataverse) : null;
   }
 
   start(): void {
-    this.timer = setInterval(() => this.step(), this.everyMs);
+    this.timer = setInterval(() => {
+      this.step();
+      void this.stepDataverse();
+    }, this.everyMs);
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the rounds; resolves once a Web API round under way has ended and the app files are closed. */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.dataverseRound;
     this.erp.close();
     this.crm.close();
   }
@@ -52,6 +70,69 @@ export class DemoActivitySimulator {
       this.contactActivity();
     } catch {
       // A busy file or a record that vanished between two statements: the next round tries again.
+    }
+  }
+
+  /**
+   * One round of a CRM person's work in the demo's Dataverse, over HTTP: a few accounts edited, and in
+   * turn a coupled account renamed while the ERP renames its company (an update conflict), a new account,
+   * a coupled account deleted while the ERP edits its company (a deletion). Nothing without the demo's
+   * Dataverse; a round still under way is not doubled; a refusal (a 429 from service protection, a record
+   * gone meanwhile) ends the round, and the next one tries again. Public so that a test can drive it.
+   */
+  stepDataverse(): Promise<void> {
+    if (!this.dataverse || this.stopped) return Promise.resolve();
+    this.dataverseRound ??= this.dataverseActivity(this.dataverse)
+      .catch(() => {})
+      .finally(() => {
+        this.dataverseRound = null;
+      });
+    return this.dataverseRound;
+  }
+
+  private async dataverseActivity(person: CrmUser): Promise<void> {
+    this.dataverseTick++;
+    const tick = this.dataverseTick;
+    const accounts = await person.list('accounts', ['accountid', 'erp_id']);
+    for (let i = 0; i < 2; i++) {
+      const account = this.pick(accounts);
+      if (!account) break;
+      const change: CrmRow =
+        i === 0
+          ? { telephone1: `+46 70 ${Math.floor(this.random() * 1e7)}` }
+          : { address1_city: this.pick(CITIES) ?? 'Oslo' };
+      await person.update('accounts', String(account.accountid), change);
+    }
+    const coupled = accounts.filter((a) => a.erp_id !== null && a.erp_id !== undefined);
+    if (tick % 3 === 0) {
+      const account = this.pick(coupled);
+      if (account) {
+        const erpId = Number(account.erp_id);
+        this.erp
+          .prepare('update company set name = ?, modified_at = ? where id = ?')
+          .run(`${this.pick(['Nordic', 'Baltic', 'Alpine'])} Holding ${erpId}`, this.erpNow(), erpId);
+        await person.update('accounts', String(account.accountid), {
+          name: `${this.pick(['Polar', 'Fjord', 'Harbour'])} Partners ${erpId}`,
+        });
+      }
+    }
+    if (tick % 4 === 0) {
+      const n = Math.floor(this.random() * 1e6);
+      await person.create('accounts', {
+        name: `Prospect ${n}`,
+        emailaddress1: `hello${n}@prospect${n}.example`,
+        address1_city: this.pick(CITIES) ?? 'Oslo',
+        numberofemployees: 5 + (n % 200),
+      });
+    }
+    if (tick % 5 === 0) {
+      const account = this.pick(coupled);
+      if (account) {
+        await person.remove('accounts', String(account.accountid));
+        this.erp
+          .prepare('update company set phone = ?, modified_at = ? where id = ?')
+          .run('+47 22 00 00 00', this.erpNow(), Number(account.erp_id));
+      }
     }
   }
 

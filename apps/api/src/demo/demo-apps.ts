@@ -3,20 +3,25 @@ import { join, resolve } from 'node:path';
 import Database from 'libsql';
 import type { TandemConfig } from '../config/config.schema.js';
 import { parseConfig } from '../config/load-config.js';
+import { DEMO_MATCHED_ACCOUNTS, type DemoDataverseConnector } from './demo-dataverse.js';
 
 /**
- * The demo: two small apps as SQLite files — an ERP with customers, contacts and items, a CRM with
+ * The demo: two small apps as SQLite files — an ERP with customers, contacts, items and companies, a CRM with
  * accounts, contacts and products — and three mappings with different directions and policies. Some CRM accounts share an e-mail with an ERP customer (they
  * couple by match), one CRM product name is too long for the ERP (a rejected write), so a newcomer sees
  * coupling, inserts and errors on the first run.
+ *
+ * Given the demo's Dataverse (the emulator `startDemo` runs, demo-dataverse.ts), a fourth mapping,
+ * `companies`, syncs the ERP's companies with its `accounts` over the Web API.
  */
-export function demoConfig(dataDir: string): TandemConfig {
+export function demoConfig(dataDir: string, dataverse?: DemoDataverseConnector): TandemConfig {
   const dir = resolve(dataDir);
   return parseConfig({
     database: { url: `sqlite:${join(dir, 'tandem.sqlite')}` },
     connectors: {
       erp: { type: 'sql', url: `sqlite:${join(dir, 'demo', 'erp.sqlite')}` },
       crm: { type: 'sql', url: `sqlite:${join(dir, 'demo', 'crm.sqlite')}` },
+      ...(dataverse ? { dataverse } : {}),
     },
     mappings: [
       {
@@ -72,9 +77,39 @@ export function demoConfig(dataDir: string): TandemConfig {
           { local: 'job_title', integration: 'jobtitle' },
         ],
       },
+      ...(dataverse ? [COMPANIES_MAPPING] : []),
     ],
   });
 }
+
+/**
+ * The ERP's companies ↔ the Dataverse emulator's accounts, both ways: `erp_id` (an alternate key there)
+ * holds the ERP id, so an insert is an upsert that cannot create a second copy; conflicts and deletions
+ * are left to you.
+ */
+const COMPANIES_MAPPING = {
+  name: 'companies',
+  local: { connector: 'erp', table: 'company', id: 'id', modifiedOn: 'modified_at' },
+  integration: {
+    connector: 'dataverse',
+    table: 'accounts',
+    id: 'accountid',
+    modifiedOn: 'modifiedon',
+    externalKey: 'erp_id',
+  },
+  direction: 'BIDIRECTIONAL',
+  scheduleSeconds: 20,
+  fields: [
+    { local: 'name', integration: 'name' },
+    { local: 'email', integration: 'emailaddress1', match: true },
+    { local: 'city', integration: 'address1_city' },
+    { local: 'phone', integration: 'telephone1' },
+    { local: 'employees', integration: 'numberofemployees' },
+  ],
+};
+
+/** ERP companies: the first `DEMO_MATCHED_ACCOUNTS` exist in the demo's Dataverse too. */
+export const DEMO_COMPANIES = 300;
 
 const CITIES = ['Oslo', 'Bergen', 'Trondheim', 'Stavanger', 'Tromsø', 'Aarhus', 'Malmö', 'Turku'];
 
@@ -84,7 +119,11 @@ export function ensureDemoApps(dataDir: string): void {
   mkdirSync(dir, { recursive: true });
   const erpPath = join(dir, 'erp.sqlite');
   const crmPath = join(dir, 'crm.sqlite');
-  if (existsSync(erpPath) && existsSync(crmPath)) return;
+  if (existsSync(erpPath) && existsSync(crmPath)) {
+    // A demo folder from before the companies mapping gets its table now.
+    ensureCompanies(erpPath);
+    return;
+  }
 
   const now = Date.now();
   const erp = new Database(erpPath);
@@ -166,4 +205,49 @@ export function ensureDemoApps(dataDir: string): void {
   seedCrm();
   erp.close();
   crm.close();
+  ensureCompanies(erpPath);
+}
+
+/**
+ * The ERP's `company` table, created and seeded unless it exists: companies synchronized with the demo's
+ * Dataverse. One has a name longer than Dataverse's 160 characters: its insert there is refused
+ * (0x80044331), an error to triage.
+ */
+function ensureCompanies(erpPath: string): void {
+  const erp = new Database(erpPath);
+  try {
+    erp.exec('pragma busy_timeout = 5000');
+    const exists = erp.prepare("select 1 from sqlite_master where type = 'table' and name = 'company'").get();
+    if (exists) return;
+    const now = Date.now();
+    erp.transaction(() => {
+      erp.exec(`create table company (id integer primary key autoincrement, name text not null, email text,
+          city text, phone text, employees integer, modified_at text not null);
+        create index company_changes on company (modified_at, id);
+        create index company_email on company (lower(email));`);
+      const company = erp.prepare(
+        'insert into company (name, email, city, phone, employees, modified_at) values (?, ?, ?, ?, ?, ?)',
+      );
+      for (let i = 1; i <= DEMO_COMPANIES; i++) {
+        company.run(
+          i <= DEMO_MATCHED_ACCOUNTS ? `Company ${i} Group` : `Company ${i}`,
+          `office${i}@company${i}.example`,
+          CITIES[i % CITIES.length],
+          `+47 22 ${String(10000 + i)}`,
+          10 + ((i * 7) % 490),
+          new Date(now - 60_000 + i).toISOString(),
+        );
+      }
+      company.run(
+        `Consolidated ${'Northern '.repeat(18)}Holding`,
+        'office@consolidated.example',
+        'Oslo',
+        null,
+        1200,
+        new Date(now - 60_000).toISOString(),
+      );
+    })();
+  } finally {
+    erp.close();
+  }
 }
