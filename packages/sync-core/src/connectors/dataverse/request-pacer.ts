@@ -4,6 +4,10 @@
  * 429 and `Retry-After` when exceeded. The pacer
  * - runs at most `maxConcurrent` requests at once (50, under the 52 ceiling), starting low and adding one
  *   per request that succeeds, so a burst never opens with 50 requests;
+ * - starts no more requests than the window has left: an answer's `x-ms-ratelimit-burst-remaining-xrm-requests`
+ *   says how many more the user may send, so once it nears zero the pacer sends one request at a time
+ *   instead of a volley that would all come back 429 (each of which lengthens the wait) — the one that is
+ *   refused brings the Retry-After, and the first answer after the pause says how many may go again;
  * - on 429 pauses every request of the connector until `Retry-After` has passed in full (sending more
  *   meanwhile only lengthens it) and halves the concurrency;
  * - on 5xx and dropped connections backs off exponentially, with jitter and a cap;
@@ -127,7 +131,8 @@ export const DEFAULT_PACER_OPTIONS: PacerOptions = {
 
 /** What one attempt of a request came to, as the pacer needs to know it. */
 export type AttemptOutcome<T> =
-  | { kind: 'done'; value: T }
+  /** `remaining`: requests the server says the user may still send in its window, when it says. */
+  | { kind: 'done'; value: T; remaining?: number | null }
   | { kind: 'throttled'; retryAfterMs: number | null; detail: string }
   | { kind: 'server-error'; detail: string }
   | { kind: 'connection-dropped'; detail: string };
@@ -139,6 +144,14 @@ export class RequestPacer {
   private inFlight = 0;
   private pausedUntil = 0;
   private readonly waiting: Array<() => void> = [];
+  /** Requests started so far; each start's number orders what the server said after it. */
+  private started = 0;
+  /**
+   * The newest word on the window: `remaining` requests left as counted when request number `after` was
+   * answered (0 after a 429). Requests started after that one may not be counted in it yet. Null until a
+   * server says (one that never sends the header is paced by concurrency and 429s alone).
+   */
+  private window: { after: number; remaining: number } | null = null;
 
   constructor(options: Partial<PacerOptions> = {}) {
     this.options = { ...DEFAULT_PACER_OPTIONS, ...options };
@@ -156,7 +169,7 @@ export class RequestPacer {
    */
   async run<T>(budget: WaitBudget, attempt: () => Promise<AttemptOutcome<T>>): Promise<T> {
     for (let failures = 0; ; ) {
-      await this.acquire(budget);
+      const number = await this.acquire(budget);
       let outcome: AttemptOutcome<T>;
       try {
         outcome = await attempt();
@@ -164,11 +177,13 @@ export class RequestPacer {
         this.release();
       }
       if (outcome.kind === 'done') {
+        if (typeof outcome.remaining === 'number') this.heard(number, outcome.remaining);
         this.succeeded();
         return outcome.value;
       }
       const now = this.options.now();
       if (outcome.kind === 'throttled') {
+        this.heard(number, 0);
         const waitMs = Math.max(0, outcome.retryAfterMs ?? this.options.defaultRetryAfterMs);
         // A second 429 inside a pause that is already announced extends it quietly.
         const announce = now + waitMs > this.pausedUntil + 1000;
@@ -187,7 +202,8 @@ export class RequestPacer {
     }
   }
 
-  private async acquire(budget: WaitBudget): Promise<void> {
+  /** Waits for a slot; returns the request's start number. */
+  private async acquire(budget: WaitBudget): Promise<number> {
     for (;;) {
       const now = this.options.now();
       if (this.pausedUntil > now) {
@@ -197,12 +213,34 @@ export class RequestPacer {
         await this.options.sleep(waitMs);
         continue;
       }
-      if (this.inFlight < this.limit) {
+      if (this.inFlight < this.limit && this.windowAllows()) {
         this.inFlight++;
-        return;
+        return ++this.started;
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
+  }
+
+  /**
+   * Whether the window has room for one more: the last count heard, less the requests started after the
+   * one it answered (conservative: some of those may already be in it). With nothing in flight one request
+   * may always go, so that a full window is probed and its 429 brings the Retry-After to wait.
+   */
+  private windowAllows(): boolean {
+    if (!this.window || this.inFlight === 0) return true;
+    return this.started - this.window.after < this.window.remaining;
+  }
+
+  /** A newer count of the window's remaining requests; wakes as many waiting requests as it lets go. */
+  private heard(number: number, remaining: number): void {
+    if (this.window && this.window.after > number) return;
+    this.window = { after: number, remaining: Math.max(0, remaining) };
+    const room = Math.min(
+      this.waiting.length,
+      this.limit - this.inFlight,
+      this.window.remaining - (this.started - number),
+    );
+    for (let i = 0; i < room; i++) this.waiting.shift()?.();
   }
 
   private release(): void {

@@ -46,6 +46,17 @@ export interface WebApiResponse {
 /** Statuses worth sending again after a pause: the server or a gateway in front of it had a bad moment. */
 const SERVER_ERRORS = new Set([500, 502, 503, 504]);
 
+/**
+ * Dataverse's answer header with the requests the user may still send in the current window ("Service
+ * protection API limits"); the pacer keeps its volleys within it.
+ */
+const BURST_REMAINING = 'x-ms-ratelimit-burst-remaining-xrm-requests';
+
+/** A whole number of remaining requests, or null when absent or unreadable. */
+export function parseRemaining(value: string | null): number | null {
+  return value !== null && /^\s*\d+\s*$/.test(value) ? Number(value) : null;
+}
+
 /** How long one request may take before it counts as a dropped connection. */
 const REQUEST_TIMEOUT_MS = 120_000;
 
@@ -99,7 +110,11 @@ export class DataverseWebApi {
         this.counts.serverErrors++;
         return { kind: 'server-error', detail: `${response.status} on ${label}` };
       }
-      return { kind: 'done', value: { status: response.status, headers: response.headers, text } };
+      return {
+        kind: 'done',
+        value: { status: response.status, headers: response.headers, text },
+        remaining: parseRemaining(response.headers.get(BURST_REMAINING)),
+      };
     });
   }
 

@@ -121,6 +121,62 @@ describe('request pacer', () => {
     expect(most).toBe(3);
   });
 
+  it('starts no more requests than the window has left, then one at a time until an answer says more', async () => {
+    // x-ms-ratelimit-burst-remaining-xrm-requests: a volley past what is left would only come back 429.
+    const pacer = new RequestPacer({ startConcurrent: 10, maxConcurrent: 10 });
+    const { b } = budget();
+    await pacer.run(b, async () => ({ kind: 'done' as const, value: null, remaining: 3 }));
+    let running = 0;
+    const most: number[] = [];
+    const request = (remaining?: number) =>
+      pacer.run(b, async () => {
+        running++;
+        most.push(running);
+        await new Promise((resolve) => setImmediate(resolve));
+        running--;
+        return { kind: 'done' as const, value: null, remaining };
+      });
+    // Three may go; the answers say nothing more, so the rest go one by one (each may be the probe a 429 answers).
+    await Promise.all(Array.from({ length: 8 }, () => request()));
+    expect(Math.max(...most)).toBe(3);
+    expect(most.slice(3)).toEqual([1, 1, 1, 1, 1]);
+    // An answer that says 0 are left: the next ones go alone until one says 20 are left, then together.
+    await request(0);
+    most.length = 0;
+    await Promise.all([request(20), ...Array.from({ length: 6 }, () => request())]);
+    expect(most[0]).toBe(1);
+    expect(Math.max(...most)).toBe(6);
+  });
+
+  it('after a 429 sends one request when the pause ends, and the rest once its answer says how many may go', async () => {
+    const time = fakeTime();
+    const pacer = new RequestPacer({ ...time, startConcurrent: 10, maxConcurrent: 10 });
+    const { b } = budget();
+    await pacer.run(
+      b,
+      scripted<null>([
+        { kind: 'throttled', retryAfterMs: 2000, detail: '429' },
+        { kind: 'done', value: null, remaining: 100 },
+      ]).attempt,
+    );
+    // The retried request's answer (100 left) opened the window again: all five go at once.
+    let running = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        pacer.run(b, async () => {
+          running++;
+          most = Math.max(most, running);
+          await new Promise((resolve) => setImmediate(resolve));
+          running--;
+          return { kind: 'done' as const, value: null, remaining: 90 };
+        }),
+      ),
+    );
+    expect(time.sleeps).toEqual([2000]);
+    expect(most).toBe(5);
+  });
+
   it('backs off exponentially with jitter and a cap on server errors and dropped connections', async () => {
     const time = fakeTime();
     const pacer = new RequestPacer({ ...time, backoffBaseMs: 1000, backoffCapMs: 4000, random: () => 1 });
