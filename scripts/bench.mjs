@@ -11,6 +11,7 @@ const SCENARIOS = {
     'retry-all',
     'remove-coupling-bulk',
     'restore-bulk',
+    'dataverse-throughput',
   ],
   '@tandem/api': ['alert-latency', 'api-during-sync', 'errors-page', 'scale-out', 'subscription-fanout'],
   '@tandem/admin': ['admin-bundle', 'admin-errors-page'],

@@ -1,3 +1,4 @@
+import type { Connector } from '../src/connectors/connector.js';
 import { SqlConnector } from '../src/connectors/sql/sql.connector.js';
 import { createStore, type Store } from '../src/db/orm.js';
 import { runSync } from '../src/engine/run-sync.js';
@@ -57,10 +58,10 @@ export function sqliteUrls(paths: BenchPaths): BenchUrls {
 }
 
 /** Creates (and migrates) Tandem's store at the URL and saves the mapping; returns its id. */
-export async function prepareStore(storeUrl: string): Promise<number> {
+export async function prepareStore(storeUrl: string, mapping: TableMappingInput = BENCH_MAPPING): Promise<number> {
   const store = await createStore({ url: storeUrl });
   try {
-    return await saveTableMapping(store.em(), BENCH_MAPPING);
+    return await saveTableMapping(store.em(), mapping);
   } finally {
     await store.close();
   }
@@ -71,16 +72,25 @@ export interface TimedOutcome extends SyncOutcome {
   ms: number;
 }
 
+/** The connectors a job opens, by the names the mapping uses (`erp`, `crm`). */
+export type BenchConnectors = Map<string, Connector>;
+
 /**
  * Runs one job of the mapping the way the job runner does (a sync_job row, then `runSync`) and times
- * `runSync` alone: opening the store and the connectors is start-up cost, not sync cost.
+ * `runSync` alone: opening the store and the connectors is start-up cost, not sync cost. The connectors
+ * are SQL ones on `urls.erp` and `urls.crm` unless `openConnectors` gives others (they are closed after).
  */
-export async function runOneJob(urls: BenchUrls, mappingId: number): Promise<TimedOutcome> {
+export async function runOneJob(
+  urls: BenchUrls,
+  mappingId: number,
+  openConnectors: () => BenchConnectors = () =>
+    new Map<string, Connector>([
+      ['erp', SqlConnector.open('erp', urls.erp)],
+      ['crm', SqlConnector.open('crm', urls.crm)],
+    ]),
+): Promise<TimedOutcome> {
   const store: Store = await createStore({ url: urls.store });
-  const connectors = new Map([
-    ['erp', SqlConnector.open('erp', urls.erp)],
-    ['crm', SqlConnector.open('crm', urls.crm)],
-  ]);
+  const connectors = openConnectors();
   try {
     const em = store.em();
     const now = Date.now();

@@ -1,5 +1,7 @@
 // Developer aid, not a benchmark: `TANDEM_BENCH_PHASES=1 pnpm bench NAME` prints where a job spends its time
 // (connector calls and store writes), by wrapping those methods with timers for the run.
+import { DataverseTableConnector } from '../src/connectors/dataverse/dataverse-table.js';
+import { DataverseWebApi } from '../src/connectors/dataverse/web-api.js';
 import { SqlTableConnector } from '../src/connectors/sql/sql.connector.js';
 import { BatchWriter } from '../src/engine/batch-writer.js';
 import { CouplingRepository } from '../src/repositories/coupling.repository.js';
@@ -25,11 +27,19 @@ function wrap(target: object, name: string, label: string): void {
   };
 }
 
+let installed = false;
+
 export function installPhaseTimers(): void {
-  if (!process.env.TANDEM_BENCH_PHASES) return;
+  if (!process.env.TANDEM_BENCH_PHASES || installed) return;
+  installed = true;
   for (const method of ['readChanges', 'getByIds', 'findByField', 'insert', 'update']) {
     wrap(SqlTableConnector.prototype, method, `connector.${method}`);
   }
+  // The Dataverse connector's calls (dataverse-throughput); `dataverse.send` adds up concurrent requests.
+  for (const method of ['readChanges', 'readDelta', 'getByIds', 'findByField', 'insert', 'update']) {
+    wrap(DataverseTableConnector.prototype, method, `dataverse.${method}`);
+  }
+  wrap(DataverseWebApi.prototype, 'send', 'dataverse.send (summed over concurrent requests)');
   for (const method of ['findBySideIds', 'findByIds', 'insertMany', 'updateMany', 'findNeedingAttention']) {
     wrap(CouplingRepository.prototype, method, `couplings.${method}`);
   }

@@ -1,4 +1,5 @@
 import { removeCouplingBulk, restoreBulk, retryAll } from './actions.bench.js';
+import { dataverseThroughput } from './dataverse-throughput.bench.js';
 import { incremental, incrementalPostgres } from './incremental.bench.js';
 import { initialSync } from './initial-sync.bench.js';
 import { runScenarios } from './kit.js';
@@ -14,6 +15,7 @@ const SCENARIOS: Record<string, () => Promise<string>> = {
   'retry-all': retryAll,
   'remove-coupling-bulk': removeCouplingBulk,
   'restore-bulk': restoreBulk,
+  'dataverse-throughput': dataverseThroughput,
 };
 
 await runScenarios(SCENARIOS);
