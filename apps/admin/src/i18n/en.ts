@@ -98,6 +98,7 @@ export default {
       'You were signed out: your API key is no longer accepted (it was revoked or has expired). Sign in with a valid key.',
   },
   dashboard: {
+    progressOf: 'Progress of the {mapping} job',
     title: 'Dashboard',
     liveUnavailable: 'Live data is unavailable',
     openErrors: 'Open errors',

@@ -100,6 +100,7 @@ const sv: MessageSchema = {
       'Du har loggats ut: din API-nyckel godtas inte längre (den har återkallats eller gått ut). Logga in med en giltig nyckel.',
   },
   dashboard: {
+    progressOf: 'Förlopp för jobbet {mapping}',
     title: 'Översikt',
     liveUnavailable: 'Livedata är inte tillgängliga',
     openErrors: 'Öppna fel',

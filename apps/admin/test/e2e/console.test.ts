@@ -81,8 +81,16 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium against a real `
     expect(await page.getByTestId('compare-field').count()).toBeGreaterThan(0);
     expect(await panel.textContent()).toContain('Local now');
     expect(await panel.textContent()).toContain('Integration now');
-    // An admin may synchronize a write failure: the per-field winners are offered.
-    await page.getByTestId('detail-synchronize').waitFor();
+    // Its ERP record was never created (the insert was refused): the API's applicableActions offer Retry
+    // (which inserts it) and Remove coupling, and no Synchronize, which would only be refused.
+    await expect
+      .poll(() =>
+        panel
+          .locator('[data-testid^="detail-action-"]')
+          .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-testid'))),
+      )
+      .toEqual(['detail-action-RETRY', 'detail-action-REMOVE_COUPLING']);
+    expect(await page.getByTestId('detail-synchronize').count()).toBe(0);
 
     // Its record's history: the log link opens the timeline of that record.
     const logLink = page.locator('[data-testid^="detail-log-"]').first();
