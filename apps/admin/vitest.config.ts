@@ -10,5 +10,8 @@ export default defineConfig({
     // The browser test starts a real API and Chromium: generous, but a hang still fails.
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // expect.poll waits for what a user would wait for (a live update, a re-render); vitest's 1 s default
+    // turned a busy CI machine's slow frame into a failure. A poll still fails when the thing never shows.
+    expect: { poll: { timeout: 15_000 } },
   },
 });
