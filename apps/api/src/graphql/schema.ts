@@ -7,6 +7,7 @@ import './types/errors.js';
 import './types/table-mapping.js';
 import './types/sync-job.js';
 import './types/coupling.js';
+import './types/couple-candidates.js';
 import './types/sync-error-filter.js';
 import './types/sync-error.js';
 import './types/sync-error-detail.js';

@@ -53,6 +53,10 @@ function rows(): Record<string, { role: Role; call: string }> {
     'Query.apiKeys': { role: 'ADMIN', call: '{ apiKeys { totalCount } }' },
     'Query.coupling': { role: 'VIEWER', call: '{ coupling(id: "1") { __typename } }' },
     'Query.couplings': { role: 'VIEWER', call: '{ couplings { totalCount } }' },
+    'Query.coupleCandidates': {
+      role: 'VIEWER',
+      call: `{ coupleCandidates(mappingId: "${m}", side: LOCAL, recordId: "1") { __typename } }`,
+    },
     'Query.syncErrorActionCounts': {
       role: 'VIEWER',
       call: '{ syncErrorActionCounts(filter: {}) { __typename } }',
