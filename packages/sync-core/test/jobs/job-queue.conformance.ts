@@ -168,11 +168,13 @@ export function describeJobQueueConformance(driver: string, makeQueue: QueueFact
 
     it('asks a running job to stop, here or from another process, and records the outcome it returns', async () => {
       const sawCancel = new Set<number>();
+      const working = new Set<number>();
       const untilCancelled: RunJob = async (run) => {
         const counters = emptyCounters();
         while (!(await run.isCancelRequested())) {
           counters.processed += 1;
           run.onProgress(counters);
+          working.add(run.jobId);
           await sleep(20);
         }
         sawCancel.add(run.jobId);
@@ -187,6 +189,9 @@ export function describeJobQueueConformance(driver: string, makeQueue: QueueFact
         const mappingId = await createMapping(store);
         const { jobId } = await queue.enqueue(mappingId, { trigger: 'MANUAL' });
         await waitForStatus(store, jobId, 'RUNNING');
+        // Cancelled once it has done some work (on a busy machine the row can say RUNNING before the run
+        // has begun, and a run cancelled before its first batch rightly processed nothing).
+        await waitFor('the job to make progress', () => working.has(jobId));
         expect(await canceller.cancel(jobId)).toEqual({ jobId, outcome: 'CANCEL_REQUESTED' });
         const row = await waitForStatus(store, jobId, 'CANCELLED');
         expect(row.message).toBe('cancelled by request');
