@@ -42,3 +42,40 @@ export const SynchronizeRecordsMutation = graphql(`
     }
   }
 `);
+
+/**
+ * "Couple…": the record now and the records of the other app it could be coupled to — by the mapping's
+ * match fields, or by a typed search — each saying whether it is coupled already.
+ */
+export const CoupleCandidatesQuery = graphql(`
+  query CoupleCandidates($mappingId: ID!, $side: Side!, $recordId: String!, $search: CandidateSearchInput, $first: Int) {
+    coupleCandidates(mappingId: $mappingId, side: $side, recordId: $recordId, search: $search, first: $first) {
+      __typename
+      ... on CoupleCandidatesResult {
+        side recordId record searchedBy hasMore
+        recordCoupling { localId integrationId }
+        fields { localField integrationField useForMatch }
+        candidates { recordId values matchedFields coupled coupling { localId integrationId } }
+      }
+      ... on Error { code message }
+    }
+  }
+`);
+
+/** Couples two records by hand and synchronizes them at once (the local record wins where they differ). */
+export const CoupleRecordsMutation = graphql(`
+  mutation CoupleRecords($mappingId: ID!, $localId: String!, $integrationId: String!) {
+    coupleRecords(mappingId: $mappingId, localId: $localId, integrationId: $integrationId) {
+      __typename
+      ... on CoupleRecordsPayload { outcome outcomeMessage: message coupling { id state localId integrationId } }
+      ... on Error { code message }
+    }
+  }
+`);
+
+/** The mapped fields "Couple…" can search in (also when the mapping has no match fields). */
+export const CoupleMappingFieldsQuery = graphql(`
+  query CoupleMappingFields {
+    tableMappings { id fields { localField integrationField useForMatch enabled } }
+  }
+`);
