@@ -2,11 +2,18 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, requireConsoleBuild, startApi } from './api-process';
-import { type CustomerPair, createCustomerPairs, type DemoApps, openDemoApps, plainRow } from './demo-db';
+import { type ApiProcess, graphqlRequest, requireConsoleBuild, startApi } from './api-process';
+import {
+  type CustomerPair,
+  createCustomerPairs,
+  type DemoApps,
+  openDemoApps,
+  plainRow,
+  renameOnBothSides,
+} from './demo-db';
 import { type Browser, CHROMIUM, launchBrowser, signIn } from './triage-page';
-import { couplingOfLocal, many, one, openStore, type Store } from './triage-store';
-import { databaseId, mappingIdByName, runOnlyByHand, runSyncAndWait } from './triage-sync';
+import { couplingOfLocal, many, one, openErrorOfCoupling, openStore, type Store } from './triage-store';
+import { databaseId, globalId, mappingIdByName, runOnlyByHand, runSyncAndWait } from './triage-sync';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -39,6 +46,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Couple… on a record that is not couple
   let customers: string;
   let customersId: number;
   let taken: CustomerPair;
+  let removed: CustomerPair;
   const now = Date.now();
 
   /** ERP customer and CRM accounts the job never saw: nothing couples them but the test. */
@@ -60,6 +68,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Couple… on a record that is not couple
     customersId = databaseId(customers);
     await runOnlyByHand(api, customers);
     [taken] = createCustomerPairs(apps, 'couple-taken', 1) as [CustomerPair];
+    [removed] = createCustomerPairs(apps, 'couple-removed', 1) as [CustomerPair];
     // After this job no job runs: the records created below stay uncoupled until the test couples them.
     await runSyncAndWait(api, store, customers);
     expect(couplingOfLocal(store, customersId, taken.localId)?.state).toBe('COUPLED');
@@ -225,5 +234,50 @@ describe.skipIf(!existsSync(CHROMIUM))('Couple… on a record that is not couple
         records.duplicate,
       ),
     ).toEqual({ n: 0 });
+  });
+  it('in the error panel: a record whose coupling was removed is coupled again to its CRM record', async () => {
+    // A conflict, then Remove coupling (as a script would): the error is resolved and its coupling UNCOUPLED.
+    renameOnBothSides(apps, [removed], (pair) => ({
+      local: `Removed ${pair.localId} (ERP)`,
+      integration: 'Removed (CRM)',
+    }));
+    await runSyncAndWait(api, store, customers);
+    const old = couplingOfLocal(store, customersId, removed.localId)!;
+    const error = openErrorOfCoupling(store, old.id)!;
+    expect(error.kind).toBe('UPDATE_CONFLICT');
+    const errorId = globalId('SyncError', error.id);
+    const answer = await graphqlRequest<{ removeCouplings: { succeeded: number } }>(
+      api,
+      api.adminKey,
+      'mutation($ids: [ID!]) { removeCouplings(ids: $ids) { ... on SyncErrorActionResult { succeeded } } }',
+      { ids: [errorId] },
+    );
+    expect(answer.removeCouplings.succeeded).toBe(1);
+    expect(couplingOfLocal(store, customersId, removed.localId)?.state).toBe('UNCOUPLED');
+
+    const page = await signIn(browser, api.url, api.adminKey, '/');
+    await page.goto(`${api.url}/errors?status=RESOLVED&error=${encodeURIComponent(errorId)}`);
+    const panel = page.getByTestId('error-detail');
+    await panel.getByTestId('couple-open').click();
+    await page.getByTestId('couple-record').waitFor();
+    expect(await shown(page, 'couple-record')).toContain(`Removed ${removed.localId} (ERP)`);
+    // The CRM record uncoupled on purpose may be coupled again: it is offered and can be picked.
+    await expect.poll(() => candidateIds(page)).toEqual([removed.integrationId]);
+    await page.locator(`[data-record-id="${removed.integrationId}"] input[type="radio"]`).check();
+    await page.getByTestId('couple-confirm').click();
+    await page.getByTestId('couple-result').waitFor();
+    expect(await shown(page, 'couple-result')).toContain(`Coupled: ${removed.localId} ↔ ${removed.integrationId}`);
+
+    // One coupling of the pair, COUPLED (the UNCOUPLED row retired), and the CRM took the ERP's name.
+    expect(couplingsOf(removed.localId, removed.integrationId)).toHaveLength(1);
+    expect(couplingOfLocal(store, customersId, removed.localId)).toMatchObject({
+      integration_id: removed.integrationId,
+      state: 'COUPLED',
+    });
+    expect(account(removed.integrationId)).toMatchObject({ name: `Removed ${removed.localId} (ERP)` });
+    // The panel no longer offers Couple… (the error's coupling is gone), and the dialog closes.
+    await page.getByTestId('couple-dialog').getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => panel.getByTestId('couple-open').count()).toBe(0);
+    await page.close();
   });
 });
