@@ -5,11 +5,11 @@ import type { CouplingRow, NewCoupling } from '../repositories/coupling.reposito
 import type { BatchWriter } from './batch-writer.js';
 import { blankCoupling, syncedState } from './coupling-state.js';
 import { integrationValueOf, localValueOf } from './field-sync.js';
+import { equalForMatch, matchGroups } from './match-rules.js';
 import { valuesForNewRecord } from './record-values.js';
 import { otherSide } from './side-table.js';
 import { syncCoupledPairs } from './sync-coupled.js';
 import type { SyncWork } from './sync-work.js';
-import { sameValue } from './values.js';
 import { recordWriteFailure } from './write-failure.js';
 
 /**
@@ -116,14 +116,6 @@ async function findCounterparts(
   return found;
 }
 
-function matchGroups(fields: readonly ResolvedField[]): ResolvedField[][] {
-  const byPriority = new Map<number, ResolvedField[]>();
-  for (const field of fields.filter((f) => f.useForMatch)) {
-    byPriority.set(field.matchPriority, [...(byPriority.get(field.matchPriority) ?? []), field]);
-  }
-  return [...byPriority.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
-}
-
 /** Destination records whose values of all `fields` equal the source record's (per source id). */
 async function candidatesByFields(
   work: SyncWork,
@@ -153,12 +145,6 @@ async function candidatesByFields(
     if (options.length > 0) candidates.set(record.id, options);
   }
   return candidates;
-}
-
-function equalForMatch(a: unknown, b: unknown, caseSensitive: boolean): boolean {
-  if (a === null || a === undefined || b === null || b === undefined) return false;
-  if (!caseSensitive && typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
-  return sameValue(a, b);
 }
 
 /** Couples matched pairs, then syncs them as fresh couplings (the source record wins where it can flow). */

@@ -2,8 +2,9 @@ import type { ConnectorRegistry, FieldValues, SourceRecord, TableConnector } fro
 import type { FilterCondition } from '../connectors/record-filter.js';
 import type { Store } from '../db/orm.js';
 import { integrationValueOf, localValueOf } from '../engine/field-sync.js';
+import { equalForMatch, matchGroups } from '../engine/match-rules.js';
 import { otherSide } from '../engine/side-table.js';
-import { pickValues, sameValue } from '../engine/values.js';
+import { pickValues } from '../engine/values.js';
 import { type Coupling, CouplingSchema } from '../entities/coupling.entity.js';
 import type { CouplingState, Side } from '../entities/enums.js';
 import { InvalidInputError } from '../errors/invalid-input.error.js';
@@ -251,21 +252,6 @@ function checkSearch(
     );
   }
   return { field: search.field, value };
-}
-
-/** Match fields by priority, ascending: the order the engine's match-based coupling tries them in. */
-function matchGroups(fields: readonly ResolvedField[]): ResolvedField[][] {
-  const byPriority = new Map<number, ResolvedField[]>();
-  for (const field of fields)
-    byPriority.set(field.matchPriority, [...(byPriority.get(field.matchPriority) ?? []), field]);
-  return [...byPriority.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
-}
-
-/** The engine's match equality: a null never matches; text without regard to case unless the field says so. */
-function equalForMatch(a: unknown, b: unknown, caseSensitive: boolean): boolean {
-  if (a === null || a === undefined || b === null || b === undefined) return false;
-  if (!caseSensitive && typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
-  return sameValue(a, b);
 }
 
 function escapeLike(text: string): string {
