@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connector, ConnectorWaitNotice } from '../../src/connectors/connector.js';
-import { runSync } from '../../src/engine/run-sync.js';
-import { SyncJobSchema } from '../../src/entities/index.js';
 import { withTableOverrides } from '../support/connector-doubles.js';
 import { createSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
 
@@ -35,30 +33,7 @@ describe('waits a connector makes for its app', () => {
       ['erp', fx.connectors.get('erp')!],
       ['crm', waiting.get('crm')!],
     ]);
-    const em = fx.store.em();
-    const job = em.create(SyncJobSchema, {
-      mappingId: fx.mappingId,
-      status: 'RUNNING',
-      trigger: 'MANUAL',
-      full: false,
-      scope: null,
-      queuedAt: Date.now(),
-      startedAt: Date.now(),
-    });
-    await em.flush();
-    const notices: string[] = [];
-    const outcome = await runSync(
-      { store: fx.store, connectors, events: fx.events, workerId: 'test' },
-      {
-        jobId: job.id,
-        mappingId: fx.mappingId,
-        full: false,
-        scope: null,
-        isCancelRequested: async () => false,
-        onProgress: () => {},
-        onNotice: (message) => notices.push(message),
-      },
-    );
+    const { notices, ...outcome } = await fx.sync({ connectors });
     expect(outcome.status).toBe('SUCCEEDED');
     expect(outcome.counters.inserted).toBe(1);
     expect(notices.length).toBeGreaterThan(0);

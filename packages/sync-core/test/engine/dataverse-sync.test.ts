@@ -2,10 +2,8 @@ import { type RunningEmulator, startDataverseEmulator } from '@tandem/dataverse-
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connector } from '../../src/connectors/connector.js';
 import { DataverseConnector, type DataverseConnectorSpec } from '../../src/connectors/dataverse/index.js';
-import { runSync } from '../../src/engine/run-sync.js';
 import type { EngineSettings } from '../../src/engine/sync-context.js';
-import { SyncJobSchema } from '../../src/entities/index.js';
-import { crmClient } from '../connectors/dataverse/emulated-crm.js';
+import { crmClient, crmSpec } from '../connectors/dataverse/emulated-crm.js';
 import { withTableOverrides } from '../support/connector-doubles.js';
 import { couplingsOf, errorsOf } from '../support/store-queries.js';
 import { createSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
@@ -44,26 +42,20 @@ type Start = Parameters<typeof startDataverseEmulator>[0];
 
 async function setUp(options: Partial<Start> = {}, spec: Partial<DataverseConnectorSpec> = {}) {
   crm = await startDataverseEmulator({ schema: { entitySets: [ACCOUNTS] }, seed: 3, ...options });
-  fx = await createSyncFixture('sqlite', {
-    integration: {
-      connector: 'crm',
-      table: 'accounts',
-      id: 'accountid',
-      modifiedOn: 'modifiedon',
-      externalKey: 'erp_id',
+  fx = await createSyncFixture(
+    'sqlite',
+    {
+      integration: {
+        connector: 'crm',
+        table: 'accounts',
+        id: 'accountid',
+        modifiedOn: 'modifiedon',
+        externalKey: 'erp_id',
+      },
     },
-  });
-  const dataverse = DataverseConnector.open('crm', {
-    type: 'dataverse',
-    url: crm.url,
-    auth: {
-      tokenUrl: crm.tokenUrl,
-      clientId: crm.client.clientId,
-      clientSecret: crm.client.clientSecret,
-      scope: `${crm.url}/.default`,
-    },
-    ...spec,
-  });
+    SETTINGS,
+  );
+  const dataverse = DataverseConnector.open('crm', crmSpec(crm, spec));
   const connectors = new Map<string, Connector>([
     ['erp', fx.connectors.get('erp')!],
     ['crm', dataverse],
@@ -73,32 +65,8 @@ async function setUp(options: Partial<Start> = {}, spec: Partial<DataverseConnec
 }
 
 /** One job as the job runner runs it, with the notices it shows in its progress. */
-async function sync(connectors: Map<string, Connector>, full = false) {
-  const em = fx!.store.em();
-  const job = em.create(SyncJobSchema, {
-    mappingId: fx!.mappingId,
-    status: 'RUNNING',
-    trigger: 'MANUAL',
-    full,
-    scope: null,
-    queuedAt: Date.now(),
-    startedAt: Date.now(),
-  });
-  await em.flush();
-  const notices: string[] = [];
-  const outcome = await runSync(
-    { store: fx!.store, connectors, events: fx!.events, workerId: 'test', settings: SETTINGS },
-    {
-      jobId: job.id,
-      mappingId: fx!.mappingId,
-      full,
-      scope: null,
-      isCancelRequested: async () => false,
-      onProgress: () => {},
-      onNotice: (message) => notices.push(message),
-    },
-  );
-  return { ...outcome, notices };
+function sync(connectors: Map<string, Connector>) {
+  return fx!.sync({ connectors });
 }
 
 async function addCustomers(count: number, prefix = 'c'): Promise<void> {

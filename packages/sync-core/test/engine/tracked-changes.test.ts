@@ -6,8 +6,6 @@ import type {
   DeltaPage,
   TableConnector,
 } from '../../src/connectors/connector.js';
-import { runSync } from '../../src/engine/run-sync.js';
-import { SyncJobSchema } from '../../src/entities/index.js';
 import { withTableOverrides } from '../support/connector-doubles.js';
 import { couplingsOf, errorsOf } from '../support/store-queries.js';
 import { createSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
@@ -66,37 +64,7 @@ describe('change tracking through a connector that has it', () => {
   }
 
   async function sync(full = false) {
-    const em = fx.store.em();
-    const job = em.create(SyncJobSchema, {
-      mappingId: fx.mappingId,
-      status: 'RUNNING',
-      trigger: 'MANUAL',
-      full,
-      scope: null,
-      queuedAt: Date.now(),
-      startedAt: Date.now(),
-    });
-    await em.flush();
-    const notices: string[] = [];
-    const outcome = await runSync(
-      {
-        store: fx.store,
-        connectors,
-        events: fx.events,
-        workerId: 'test',
-        settings: { deletionScanSeconds: 3600, batchSize: 2, initialBatchSize: 2 },
-      },
-      {
-        jobId: job.id,
-        mappingId: fx.mappingId,
-        full,
-        scope: null,
-        isCancelRequested: async () => false,
-        onProgress: () => {},
-        onNotice: (message) => notices.push(message),
-      },
-    );
-    return { ...outcome, notices };
+    return fx.sync({ full, connectors });
   }
 
   async function addAccount(name: string, email: string): Promise<string> {

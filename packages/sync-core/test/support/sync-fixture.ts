@@ -1,3 +1,4 @@
+import type { ConnectorRegistry } from '../../src/connectors/connector.js';
 import { SqlConnector } from '../../src/connectors/sql/sql.connector.js';
 import { createStore, type Store } from '../../src/db/orm.js';
 import { runSync } from '../../src/engine/run-sync.js';
@@ -28,8 +29,8 @@ export interface SyncFixture {
   /** Where the store and the two apps live, for child processes that open them on their own. */
   urls: { store: string; erp: string; crm: string };
   mappingId: number;
-  /** Runs one job the way the job runner would (a sync_job row, then the engine). */
-  sync(options?: SyncOptions): Promise<SyncOutcome & { jobId: number }>;
+  /** Runs one job the way the job runner would (a sync_job row, then the engine), with its notices. */
+  sync(options?: SyncOptions): Promise<SyncOutcome & { jobId: number; notices: string[] }>;
   /** Replaces the mapping (same name) with changes to the defaults. */
   remap(changes: Partial<TableMappingInput>): Promise<void>;
   /** A modified-on value later than every earlier one, in the app's own format. */
@@ -44,6 +45,8 @@ export interface SyncOptions {
   cancelAfterBatches?: number;
   /** Runs when the job asks whether to stop, i.e. between batches: lets a test act in the middle of a job. */
   onBatch?: () => Promise<void>;
+  /** Connectors in place of the fixture's SQL ones (a Dataverse CRM, a slowed or failing app). */
+  connectors?: ConnectorRegistry;
 }
 
 export const CUSTOMERS_MAPPING: TableMappingInput = {
@@ -111,8 +114,9 @@ export async function createSyncFixture(
       });
       await em.flush();
       let batches = 0;
+      const notices: string[] = [];
       const outcome = await runSync(
-        { store, connectors, events, workerId: 'test', settings },
+        { store, connectors: options.connectors ?? connectors, events, workerId: 'test', settings },
         {
           jobId: job.id,
           mappingId,
@@ -125,9 +129,11 @@ export async function createSyncFixture(
           onProgress: () => {
             batches++;
           },
+          // The job's notices ("the CRM asked to wait 12 s"), as its progress shows them.
+          onNotice: (message) => notices.push(message),
         },
       );
-      return { ...outcome, jobId: job.id };
+      return { ...outcome, jobId: job.id, notices };
     },
     async remap(changes) {
       mappingId = await saveTableMapping(store.em(), { ...CUSTOMERS_MAPPING, ...mapping, ...changes });
