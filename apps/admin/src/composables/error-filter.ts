@@ -111,15 +111,9 @@ export function isFiltered(state: ErrorFilterState): boolean {
   );
 }
 
-/** Every filter cleared, in the same view. */
-export const NO_FILTER: FilterChange = {
-  mappingId: null,
-  kinds: [],
-  status: 'OPEN',
-  search: '',
-  messagePattern: null,
-  jobId: null,
-};
+/** Every filter cleared, in the same view: the defaults' filters, so a new filter is cleared by itself. */
+const { view: _view, after: _after, back: _back, page: _page, ...defaultFilters } = DEFAULT_FILTER;
+export const NO_FILTER: FilterChange = defaultFilters;
 
 /** A group's errors: the list view narrowed to the group's mapping, kind and pattern (keeping the search). */
 export function groupChange(group: {
