@@ -2,18 +2,12 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, graphqlRequest, requireConsoleBuild, startApi } from './api-process';
-import {
-  type CustomerPair,
-  createCustomerPairs,
-  type DemoApps,
-  openDemoApps,
-  plainRow,
-  renameOnBothSides,
-} from './demo-db';
+import { type ApiProcess, graphqlRequest } from './api-process';
+import { type CustomerPair, createCustomerPairs, type DemoApps, plainRow, renameOnBothSides } from './demo-db';
+import { startTriageDemo, type TriageDemo } from './triage-demo';
 import { type Browser, CHROMIUM, launchBrowser, signIn } from './triage-page';
-import { couplingOfLocal, many, one, openErrorOfCoupling, openStore, type Store } from './triage-store';
-import { databaseId, globalId, mappingIdByName, runOnlyByHand, runSyncAndWait } from './triage-sync';
+import { couplingOfLocal, many, one, openErrorOfCoupling, type Store } from './triage-store';
+import { globalId, runSyncAndWait } from './triage-sync';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -39,6 +33,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
  * The customers mapping runs only by hand here, so no job couples the test's records behind its back.
  */
 describe.skipIf(!existsSync(CHROMIUM))('Couple… on a record that is not coupled', () => {
+  let demo: TriageDemo;
   let api: ApiProcess;
   let apps: DemoApps;
   let store: Store;
@@ -60,13 +55,8 @@ describe.skipIf(!existsSync(CHROMIUM))('Couple… on a record that is not couple
   };
 
   beforeAll(async () => {
-    requireConsoleBuild();
-    api = await startApi();
-    store = openStore(api.dataDir);
-    apps = openDemoApps(api.dataDir);
-    customers = await mappingIdByName(api, 'customers');
-    customersId = databaseId(customers);
-    await runOnlyByHand(api, customers);
+    demo = await startTriageDemo();
+    ({ api, store, apps, customers, customersId } = demo);
     [taken] = createCustomerPairs(apps, 'couple-taken', 1) as [CustomerPair];
     [removed] = createCustomerPairs(apps, 'couple-removed', 1) as [CustomerPair];
     // After this job no job runs: the records created below stay uncoupled until the test couples them.
@@ -98,9 +88,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Couple… on a record that is not couple
 
   afterAll(async () => {
     await browser?.close();
-    apps?.close();
-    store?.close();
-    await api?.stop();
+    await demo?.close();
   });
 
   // The demo's simulated people edit a random customer's city and a random account's phone now and then:

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, requireConsoleBuild, startApi, waitFor } from './api-process';
+import { type ApiProcess, waitFor } from './api-process';
 import {
   type CustomerPair,
   createCustomerPairs,
@@ -12,10 +12,10 @@ import {
   deleteLocally,
   erpCustomer,
   erpCustomersByEmail,
-  openDemoApps,
   renameIntegration,
   renameOnBothSides,
 } from './demo-db';
+import { startTriageDemo, type TriageDemo } from './triage-demo';
 import {
   askAction,
   type Browser,
@@ -34,13 +34,12 @@ import {
   logOfCoupling,
   many,
   openErrorOfCoupling,
-  openStore,
   type Store,
   type StoredError,
   snapshotOf,
   storedError,
 } from './triage-store';
-import { databaseId, globalId, mappingIdByName, runOnlyByHand, runSyncAndWait, waitForJob } from './triage-sync';
+import { globalId, runSyncAndWait, waitForJob } from './triage-sync';
 
 const ACTOR = 'admin'; // the name of the key `tandem start` creates and prints on a first start
 
@@ -52,6 +51,7 @@ const ACTOR = 'admin'; // the name of the key `tandem start` creates and prints 
  * test asks; the demo's simulated people keep editing all the while.
  */
 describe.skipIf(!existsSync(CHROMIUM))('triage actions in the console, checked in the databases', () => {
+  let demo: TriageDemo;
   let api: ApiProcess;
   let apps: DemoApps;
   let store: Store;
@@ -61,13 +61,8 @@ describe.skipIf(!existsSync(CHROMIUM))('triage actions in the console, checked i
   const pairs: Record<string, CustomerPair[]> = {};
 
   beforeAll(async () => {
-    requireConsoleBuild();
-    api = await startApi();
-    store = openStore(api.dataDir);
-    apps = openDemoApps(api.dataDir);
-    customers = await mappingIdByName(api, 'customers');
-    customersId = databaseId(customers);
-    await runOnlyByHand(api, customers);
+    demo = await startTriageDemo();
+    ({ api, store, apps, customers, customersId } = demo);
     for (const [tag, count] of Object.entries({ retry: 3, sync: 3, restore: 3, delete: 3, uncouple: 1, bulk: 1000 })) {
       pairs[tag] = createCustomerPairs(apps, tag, count);
     }
@@ -83,9 +78,7 @@ describe.skipIf(!existsSync(CHROMIUM))('triage actions in the console, checked i
 
   afterAll(async () => {
     await browser?.close();
-    apps?.close();
-    store?.close();
-    await api?.stop();
+    await demo?.close();
   });
 
   function couplingIdOf(pair: CustomerPair): number {

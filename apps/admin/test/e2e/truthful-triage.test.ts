@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, requireConsoleBuild, startApi, waitFor } from './api-process';
+import { type ApiProcess, waitFor } from './api-process';
 import {
   type CustomerPair,
   createCustomerPairs,
@@ -9,10 +9,10 @@ import {
   type DemoApps,
   deleteInIntegration,
   erpCustomer,
-  openDemoApps,
   renameLocal,
   renameOnBothSides,
 } from './demo-db';
+import { startTriageDemo, type TriageDemo } from './triage-demo';
 import { askAction, type Browser, CHROMIUM, errorRow, launchBrowser, signIn, tickRows } from './triage-page';
 import {
   couplingById,
@@ -21,12 +21,11 @@ import {
   many,
   one,
   openErrorOfCoupling,
-  openStore,
   type Store,
   type StoredError,
   storedError,
 } from './triage-store';
-import { databaseId, globalId, mappingIdByName, runOnlyByHand, runSyncAndWait, waitForJob } from './triage-sync';
+import { globalId, runSyncAndWait, waitForJob } from './triage-sync';
 
 const ACTOR = 'admin'; // the name of the key `tandem start` creates and prints on a first start
 
@@ -39,6 +38,7 @@ const ACTOR = 'admin'; // the name of the key `tandem start` creates and prints 
  * The customers mapping runs only when a test asks (its schedule is off), as in triage-actions.test.ts.
  */
 describe.skipIf(!existsSync(CHROMIUM))('truthful triage and records synchronized by hand', () => {
+  let demo: TriageDemo;
   let api: ApiProcess;
   let apps: DemoApps;
   let store: Store;
@@ -48,13 +48,8 @@ describe.skipIf(!existsSync(CHROMIUM))('truthful triage and records synchronized
   const pairs: Record<string, CustomerPair[]> = {};
 
   beforeAll(async () => {
-    requireConsoleBuild();
-    api = await startApi();
-    store = openStore(api.dataDir);
-    apps = openDemoApps(api.dataDir);
-    customers = await mappingIdByName(api, 'customers');
-    customersId = databaseId(customers);
-    await runOnlyByHand(api, customers);
+    demo = await startTriageDemo();
+    ({ api, store, apps, customers, customersId } = demo);
     for (const [tag, count] of Object.entries({ retry: 2, mixed: 2, now: 1, gone: 1 })) {
       pairs[tag] = createCustomerPairs(apps, `truth-${tag}`, count);
     }
@@ -67,9 +62,7 @@ describe.skipIf(!existsSync(CHROMIUM))('truthful triage and records synchronized
 
   afterAll(async () => {
     await browser?.close();
-    apps?.close();
-    store?.close();
-    await api?.stop();
+    await demo?.close();
   });
 
   const couplingIdOf = (pair: CustomerPair) => couplingOfLocal(store, customersId, pair.localId)!.id;
