@@ -9,13 +9,15 @@ import { ApiError } from '../errors/api.error.js';
 import { ForbiddenError } from '../errors/forbidden.error.js';
 import { decodeStrictGlobalId } from './ids.js';
 import { resolveNodeForCaller } from './node-access.js';
+import SyncNodeIdsPlugin from './sync-node-ids.plugin.js';
 
 /**
  * The Pothos builder: configuration only; every type lives in ./types (one file per domain type, with its
  * own query, mutation and subscription fields).
  *
  * Plugin order matters: the errors plugin wraps outermost so that a ForbiddenError thrown by scope-auth
- * becomes a typed result on fields that declare errors; relay precedes scope-auth so auth sees parsed ids.
+ * becomes a typed result on fields that declare errors; relay precedes scope-auth so auth sees parsed ids;
+ * sync-node-ids comes last, so the node ids it resolves without a promise are still wrapped by the others.
  */
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -28,7 +30,7 @@ export const builder = new SchemaBuilder<{
 }>({
   // Fields are non-null unless they say otherwise: the contract reads `SyncJob!`, not `SyncJob`.
   defaultFieldNullability: false,
-  plugins: [ErrorsPlugin, RelayPlugin, ScopeAuthPlugin, DataloaderPlugin],
+  plugins: [ErrorsPlugin, RelayPlugin, ScopeAuthPlugin, DataloaderPlugin, SyncNodeIdsPlugin],
   scopeAuth: {
     // Checked when a subscription starts, not only per event: a refused caller gets no stream at all.
     authorizeOnSubscribe: true,
