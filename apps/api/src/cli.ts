@@ -131,6 +131,8 @@ async function start(config: TandemConfig, demo: RunningDemo | null, role: Proce
   const runtime = await startRuntime(config, {
     runJobs: runsJobs(role),
     schedules: runsJobs(role),
+    // In the background: a job claimed meanwhile takes a thread that is starting (`job thread started` is logged).
+    prestartJobThreads: runsJobs(role),
     logger: coreLogger(log),
   });
   // The demo's apps are used by simulated people, so that errors appear to triage; one of them works in the

@@ -45,6 +45,11 @@ export async function startRuntime(
     runJobs?: boolean;
     schedules?: boolean;
     jobThreads?: boolean;
+    /**
+     * Starts the job threads (one per job run at once, `jobs.concurrency`) with the runtime, in the
+     * background, instead of at the first jobs (`tandem start`); each logs `job thread started`.
+     */
+    prestartJobThreads?: boolean;
     /** Where the queue, its jobs and the retention policy log; default sync-core's (errors to stderr). */
     logger?: Logger;
   } = {},
@@ -86,7 +91,7 @@ export async function startRuntime(
     (options.jobThreads ?? process.env.TANDEM_JOB_THREADS !== 'false') && !isInMemory(config.database.url)
       ? new JobThreadPool(
           { storeUrl: config.database.url, connectors: config.connectors, workerId },
-          { onEvent: (event) => events.publish(event) },
+          { onEvent: (event) => events.publish(event), logger: options.logger },
         )
       : null;
   // With Redis configured, BullMQ carries jobs across processes (and keeps the schedules once per
@@ -121,6 +126,10 @@ export async function startRuntime(
     log ? { onError: (error) => log.error('retention failed', { err: error }) } : {},
   );
   if ((options.runJobs ?? true) && (options.schedules ?? true)) retention.start();
+  // Before the queue starts: a job it claims at once takes a thread that is already starting. Not awaited
+  // (a start failure is logged by the pool, and jobs then start threads as they need them).
+  if (threads && (options.runJobs ?? true) && options.prestartJobThreads)
+    void threads.prestart(config.jobs.concurrency);
   if (options.runJobs ?? true) await queue.start();
   return {
     store,

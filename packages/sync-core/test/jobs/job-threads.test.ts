@@ -33,12 +33,16 @@ describe.each(DIALECTS)('jobs on job threads, on %s', (dialect) => {
     }
   }
 
-  function startQueue(connectors: Record<string, { type: 'sql'; url: string }>) {
+  function startQueue(
+    connectors: Record<string, { type: 'sql'; url: string }>,
+    prestart?: (pool: JobThreadPool) => void,
+  ) {
     const settings = { batchSize: 200, initialBatchSize: 200 };
     pool = new JobThreadPool(
       { storeUrl: fx.urls.store, connectors, workerId: 'test', settings },
       { onEvent: (event) => fx.events.publish(event) },
     );
+    prestart?.(pool);
     queue = new InProcessQueue({
       context: { store: fx.store, connectors: fx.connectors, events: fx.events, workerId: 'test', settings },
       runJob: pool.runJob,
@@ -96,6 +100,26 @@ describe.each(DIALECTS)('jobs on job threads, on %s', (dialect) => {
     second = (await queue!.enqueue(fx.mappingId, { trigger: 'MANUAL' })).jobId;
     expect(await secondDone).toMatchObject({ status: 'PARTIAL', inserted: 0 });
     expect(pool!.size).toBe(1);
+  });
+
+  it('pre-starts threads before any job; a job that comes while they start takes one of them', async () => {
+    fx = await createSyncFixture(dialect, {}, { batchSize: 200 });
+    await seedCustomers(300);
+    let ready: Promise<void> | null = null;
+    // Not awaited: the job is queued while the two threads are still starting.
+    await startQueue(appConnectors(), (threads) => {
+      ready = threads.prestart(2);
+    });
+    let id: number | null = null;
+    const finished = finalJob(() => id);
+    id = (await queue!.enqueue(fx.mappingId, { trigger: 'MANUAL' })).jobId;
+    expect(await finished).toMatchObject({ status: 'SUCCEEDED', inserted: 300 });
+    await ready;
+    // The job ran on a pre-started thread rather than a third one.
+    expect(pool!.size).toBe(2);
+    await pool!.prestart(2);
+    expect(pool!.size).toBe(2);
+    expect(await couplingsOf(fx.store, fx.mappingId)).toHaveLength(300);
   });
 
   it('stops a job on a thread when it is cancelled, after a whole batch', async () => {

@@ -1,20 +1,26 @@
 import { Worker } from 'node:worker_threads';
 import type { SyncOutcome, SyncRun } from '../../engine/sync-run.js';
 import type { DomainEvent } from '../../events/event-publisher.js';
+import { consoleLogger, type Logger } from '../../logging/logger.js';
 import type { RunJob } from '../job-queue.js';
 import type { FromJobThread, JobThreadData, ToJobThread } from './job-thread-protocol.js';
 
 export interface JobThreadPoolOptions {
   /** Events the engine published on a job thread, for this thread's event bus. */
   onEvent(event: DomainEvent): void;
+  /** Where a thread's start (how long it took) and a failed pre-start go; default: failures to stderr. */
+  logger?: Logger;
 }
 
 /**
  * Runs jobs on worker threads: a `RunJob` for any queue driver, so that the engine's work (CPU, and the
  * SQLite driver's synchronous calls) never blocks the API's event loop — progress events reach
- * subscribers while a job runs, and `/healthz` answers at once. Threads are started on demand, kept
- * for the next job (opening a store and connectors costs ~0.5 s), and one that dies is replaced; the
- * job it ran fails with the reason, and the next run resumes from the last checkpoint.
+ * subscribers while a job runs, and `/healthz` answers at once. Threads are kept for the next job, and
+ * one that dies is replaced; the job it ran fails with the reason, and the next run resumes from the last
+ * checkpoint. A process that runs jobs starts its threads ahead (`prestart`, one per job it runs at once):
+ * a thread's start — loading the engine and its drivers, opening the store and connectors — costs 1–2 s
+ * of CPU on an idle machine and several times that on a busy one, which a job claimed first would wait
+ * for; otherwise threads are started on demand.
  *
  * Worker threads rather than child processes: a thread starts in a fraction of the time, shares the
  * process's memory limits and lifetime (nothing is left running when Tandem stops), and its messages are
@@ -23,17 +29,22 @@ export interface JobThreadPoolOptions {
 export class JobThreadPool {
   private readonly idle: JobThread[] = [];
   private readonly busy = new Set<JobThread>();
+  /** Threads being pre-started that no job has taken yet. */
+  private readonly starting = new Set<Promise<JobThread>>();
+  private readonly logger: Logger;
   private closed = false;
 
   constructor(
     private readonly data: JobThreadData,
     private readonly options: JobThreadPoolOptions,
-  ) {}
+  ) {
+    this.logger = options.logger ?? consoleLogger('tandem job threads');
+  }
 
   /** Runs one job on a thread of the pool. */
   readonly runJob: RunJob = async (run) => {
     if (this.closed) throw new Error('the job thread pool is closed');
-    const thread = this.idle.pop() ?? (await JobThread.start(this.data, this.options.onEvent));
+    const thread = await this.take();
     this.busy.add(thread);
     try {
       return await thread.run(run);
@@ -44,15 +55,72 @@ export class JobThreadPool {
     }
   };
 
+  /**
+   * Starts threads until `count` are alive or starting, and resolves when they are ready. A job that
+   * comes meanwhile takes a starting thread rather than starting another. A thread that cannot start is
+   * logged, not thrown: jobs then start threads on demand and fail with the reason if it persists.
+   */
+  prestart(count: number): Promise<void> {
+    const ready: Promise<void>[] = [];
+    while (!this.closed && this.size + this.starting.size < count) {
+      const pending = this.startThread();
+      this.starting.add(pending);
+      ready.push(
+        pending.then(
+          async (thread) => {
+            // Taken by a job while it started: that job owns it now.
+            if (!this.starting.delete(pending)) return;
+            if (this.closed) await thread.stop();
+            else this.idle.push(thread);
+          },
+          (error: unknown) => {
+            if (this.starting.delete(pending)) this.logger.error('a job thread could not be started', { err: error });
+          },
+        ),
+      );
+    }
+    return Promise.all(ready).then(() => {});
+  }
+
   /** Threads started and alive (idle or running a job); for tests and health checks. */
   get size(): number {
     return this.idle.length + this.busy.size;
   }
 
-  /** Stops the idle threads; busy ones stop when their job ends (the queue waits for its jobs on close). */
+  /** Stops the idle and starting threads; busy ones stop when their job ends (the queue waits for its jobs on close). */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.idle.splice(0).map((thread) => thread.stop()));
+    const starting = [...this.starting];
+    this.starting.clear();
+    await Promise.all([
+      ...this.idle.splice(0).map((thread) => thread.stop()),
+      ...starting.map((pending) =>
+        pending.then(
+          (thread) => thread.stop(),
+          () => {},
+        ),
+      ),
+    ]);
+  }
+
+  /** An idle thread, else one being pre-started, else a new one. */
+  private async take(): Promise<JobThread> {
+    const idle = this.idle.pop();
+    if (idle) return idle;
+    const [pending] = this.starting;
+    if (pending) {
+      this.starting.delete(pending);
+      const thread = await pending.catch(() => null);
+      if (thread) return thread;
+    }
+    return this.startThread();
+  }
+
+  private async startThread(): Promise<JobThread> {
+    const started = performance.now();
+    const thread = await JobThread.start(this.data, this.options.onEvent);
+    this.logger.info('job thread started', { ms: Math.round(performance.now() - started) });
+    return thread;
   }
 }
 
