@@ -99,6 +99,9 @@ function storedMappingIds(storePath: string): [number, number] {
  */
 export function touchStore(path: string): void {
   const db = new Database(path);
+  // Waits for the server's own writes (a key's last use, a WAL checkpoint) instead of failing SQLITE_BUSY at
+  // once, which a loaded machine made happen mid-run.
+  db.exec('pragma busy_timeout = 10000');
   db.exec('create table if not exists bench_touch (at integer)');
   db.prepare('insert into bench_touch (at) values (?)').run([Date.now()]);
   db.close();
