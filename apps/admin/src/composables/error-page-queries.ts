@@ -1,5 +1,6 @@
 import type { Client } from '@urql/core';
 import { SyncErrorCountQuery, SyncErrorsQuery } from '../graphql/sync-errors';
+import { ViewerQuery } from '../graphql/viewer';
 import { type ErrorFilterState, filterFromQuery, toApiFilter } from './error-filter';
 
 /** Rows per page of the errors list. */
@@ -20,13 +21,21 @@ export function errorCountVariables(state: ErrorFilterState) {
  * answer in urql's cache or already on its way, instead of starting only once the page has mounted.
  */
 export function prefetchErrorList(client: Client, query: Record<string, unknown>): void {
+  // The viewer's role decides the table's columns (selection for those who may act): asked first, it is
+  // known when the rows arrive, so the table is built once, not once without and again with them. The
+  // shell's own query (provideViewer, cache-first) then takes this answer.
+  void client.query(ViewerQuery, {}).toPromise();
   const state = filterFromQuery(query as Parameters<typeof filterFromQuery>[0]);
   if (state.view !== 'list') return;
   const list = errorListVariables(state);
   const count = errorCountVariables(state);
-  // network-only: the prefetch is the page's one fresh read; the page then takes it from the cache.
-  void client.query(SyncErrorsQuery, list, { requestPolicy: 'network-only' }).toPromise();
-  void client.query(SyncErrorCountQuery, count, { requestPolicy: 'network-only' }).toPromise();
+  // network-only: the prefetch is the page's one fresh read; the page then takes it from the cache. The
+  // count is asked once the rows are in, as the page does (SyncErrorListPanel): sent together, the API's
+  // one thread made the rows wait for the count.
+  void client
+    .query(SyncErrorsQuery, list, { requestPolicy: 'network-only' })
+    .toPromise()
+    .then(() => client.query(SyncErrorCountQuery, count, { requestPolicy: 'network-only' }).toPromise());
   prefetched.set(`list:${JSON.stringify(list)}`, Date.now());
   prefetched.set(`count:${JSON.stringify(count)}`, Date.now());
 }
