@@ -358,9 +358,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     const before = readStore(
       (db) =>
         db
-          .prepare('select id, status, kind, message_pattern, coupling_id, local_id from sync_error order by id')
+          .prepare(
+            'select id, mapping_id, status, kind, message_pattern, coupling_id, local_id from sync_error order by id',
+          )
           .all() as {
           id: number;
+          mapping_id: number;
           status: string;
           kind: string;
           message_pattern: string;
@@ -368,8 +371,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
           local_id: string;
         }[],
     );
+    // A group is one mapping's: another mapping's open errors of the same kind and pattern are not in it.
     const inGroup = (e: (typeof before)[number]) =>
-      e.status === 'OPEN' && e.kind === group.kind && e.message_pattern === group.pattern;
+      e.status === 'OPEN' &&
+      Number(e.mapping_id) === group.mappingId &&
+      e.kind === group.kind &&
+      e.message_pattern === group.pattern;
     const targets = before.filter(inGroup);
     expect(targets).toHaveLength(group.count);
 
@@ -400,7 +407,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     const after = readStore(
       (db) =>
         db
-          .prepare('select id, status, kind, message_pattern, coupling_id, local_id from sync_error order by id')
+          .prepare(
+            'select id, mapping_id, status, kind, message_pattern, coupling_id, local_id from sync_error order by id',
+          )
           .all() as typeof before,
     );
     for (const error of after) {
