@@ -22,6 +22,8 @@ const SPACING_MS = 1000;
 export interface PostgresCoupledSet {
   urls: BenchUrls;
   mappingId: number;
+  /** Epoch ms of the newest seeded record: every change is stamped after it. */
+  lastSeededMs: number;
   /** Drops the three databases. */
   drop(): Promise<void>;
 }
@@ -95,7 +97,7 @@ export async function seedCoupledPostgres(records: number, changes: ChangeSet): 
     await applyChangesPostgres(urls, records, Math.max(Date.now(), lastMs + 1), changes);
     // A deletion scan is due every 300 s: mark it as just done, so the job measures change sync only.
     await inDatabase(urls.store, [`update sync_checkpoint set deletion_scan_at = ${Date.now()}`]);
-    return { urls, mappingId, drop };
+    return { urls, mappingId, lastSeededMs: lastMs, drop };
   } catch (error) {
     await drop();
     throw error;
@@ -133,7 +135,8 @@ export async function openErrorCountPostgres(storeUrl: string): Promise<number> 
   }
 }
 
-async function onServer(sql: string): Promise<void> {
+/** Runs one statement on the server's `postgres` database (CREATE / DROP DATABASE). */
+export async function onServer(sql: string): Promise<void> {
   await inDatabase(`${PG_SERVER_URL}/postgres`, [sql]);
 }
 

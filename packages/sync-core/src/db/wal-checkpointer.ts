@@ -110,7 +110,13 @@ class WalCheckpointer {
   private thread(): Worker {
     if (this.worker) return this.worker;
     const libsql = createRequire(import.meta.url).resolve('libsql');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { libsql, intervalMs: INTERVAL_MS } });
+    // Plain CommonJS: none of the process's flags are needed, and a loader (`--import tsx`) would only
+    // add its start-up to the thread's.
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { libsql, intervalMs: INTERVAL_MS },
+      execArgv: [],
+    });
     // The thread must never keep a process alive (a CLI command that is done, a test run).
     worker.unref();
     worker.on('message', (reply: Reply) => {

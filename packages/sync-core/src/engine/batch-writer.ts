@@ -112,6 +112,27 @@ export class BatchWriter {
     );
   }
 
+  /**
+   * True when the batch's store changes may wait until the next batch has read the store
+   * (`SyncWork.commitLater`): it uncouples and deletes no coupling. Couplings it creates or re-identifies
+   * are looked up through `couplesAny` first; couplings it synchronized or parked are in the job's memory
+   * (a later sighting is skipped).
+   */
+  canWait(): boolean {
+    return this.uncouples.size === 0 && this.couplingDeletes.size === 0;
+  }
+
+  /** Whether this batch creates or re-identifies a coupling of one of these records of `side`. */
+  couplesAny(side: Side, ids: readonly string[]): boolean {
+    if (this.couplingCreations.length === 0 && this.identityChanges.size === 0) return false;
+    const coupled = new Set<string | null>();
+    const recordOf = (coupling: Pick<CouplingRow, 'localId' | 'integrationId'>) =>
+      side === 'LOCAL' ? coupling.localId : coupling.integrationId;
+    for (const { rows } of this.couplingCreations) for (const row of rows) coupled.add(recordOf(row));
+    for (const id of this.identityChanges) coupled.add(recordOf(this.couplingUpdates.get(id)!));
+    return ids.some((id) => coupled.has(id));
+  }
+
   advanceCursor(side: Side, cursor: ChangeCursor): void {
     this.cursor = { side, cursor };
   }

@@ -7,7 +7,7 @@ import type { BatchWriter } from './batch-writer.js';
 import type { CoupledPair } from './coupled-pair.js';
 import { changedSinceSync } from './coupling-state.js';
 import type { JobRun } from './job-run.js';
-import { otherSide } from './side-table.js';
+import { otherSide, type SideTable } from './side-table.js';
 import { syncCoupledPairs } from './sync-coupled.js';
 import { syncUncoupledRecords } from './sync-uncoupled.js';
 
@@ -28,23 +28,27 @@ export async function syncChanges(job: JobRun, side: Side): Promise<void> {
   // the worst case is reading those records once more.
   let unsaved: ChangeCursor | null = null;
   const batchSize = stored ? settings.batchSize : Math.max(settings.batchSize, settings.initialBatchSize);
+  let reading = readAhead(table, cursor, batchSize);
   for (;;) {
-    const records = await table.readChanges(cursor, batchSize);
+    const records = await reading;
     if (records.length === 0) break;
     job.read(records.length);
-    const writer = job.newWriter();
-    await syncChangedRecords(job, side, records, writer);
     const last = records[records.length - 1]!;
     cursor = { modifiedUs: last.modifiedUs, id: last.id };
+    const more = records.length === batchSize;
+    // The next batch is read while this one is synchronized (an app behind a network answers meanwhile).
+    if (more) reading = readAhead(table, cursor, batchSize);
+    const writer = job.newWriter();
+    await syncChangedRecords(job, side, records, writer);
     // The checkpoint only moves forward: a look-back re-read never rewinds it.
     if (!stored || last.modifiedUs >= stored.modifiedUs) unsaved = cursor;
-    const more = records.length === batchSize;
     if (writer.isEmpty() && more) {
       job.progress(writer);
     } else {
       if (unsaved) writer.advanceCursor(side, unsaved);
       unsaved = null;
-      await job.commit(writer);
+      // Written while the next batch's app write runs, when nothing the next batch reads depends on it.
+      await job.commitLater(writer);
     }
     if (!more) break;
     await job.stopIfCancelled();
@@ -54,6 +58,17 @@ export async function syncChanges(job: JobRun, side: Side): Promise<void> {
     writer.advanceCursor(side, unsaved);
     await job.commit(writer);
   }
+  await job.commitWaiting();
+}
+
+/**
+ * Starts reading the batch after `cursor`. The caller awaits it later; should the pass stop before that
+ * (cancelled, failed), its failure must not surface as an unhandled rejection.
+ */
+function readAhead(table: SideTable, cursor: ChangeCursor | null, batchSize: number): Promise<SourceRecord[]> {
+  const reading = table.readChanges(cursor, batchSize);
+  reading.catch(() => undefined);
+  return reading;
 }
 
 /** Sorts a batch of changed records into coupled pairs to sync and records to couple or insert. */
@@ -67,8 +82,7 @@ export async function syncChangedRecords(
   // What this job wrote itself comes back here unchanged: no need to look up its coupling.
   const records = run.full ? batch : batch.filter((r) => !job.isOwnWrite(side, r.id, r.modifiedUs));
   if (records.length === 0) return;
-  const couplings = await work.couplings.findBySideIds(
-    work.mapping.id,
+  const couplings = await work.findCouplings(
     side,
     records.map((r) => r.id),
   );

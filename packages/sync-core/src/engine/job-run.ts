@@ -1,7 +1,7 @@
 import type { Side } from '../entities/enums.js';
 import type { BatchReport } from './batch-report.js';
 import type { BatchWriter } from './batch-writer.js';
-import { countOutcomes } from './record-outcome.js';
+import { countOutcomes, type RecordOutcome } from './record-outcome.js';
 import { emptyCounters, type SyncOutcome, type SyncRun } from './sync-run.js';
 import type { SyncWork } from './sync-work.js';
 
@@ -52,14 +52,40 @@ export class JobRun {
     this.progress(writer);
   }
 
+  /**
+   * Like `commit`, but the store write may wait for the next batch's app write (`SyncWork.commitLater`).
+   * The batch is taken in and reported now, as done — what it handled and wrote, for the next batch to
+   * skip, and its outcomes — and the outcomes decided in its transaction (an insert that failed, whose
+   * coupling is created there) when it is written.
+   */
+  async commitLater(writer: BatchWriter): Promise<void> {
+    const counted = new Map(writer.report.outcomes);
+    this.takeIn(writer.report);
+    await this.work.commitLater(writer, () => {
+      const decidedLater = new Map<RecordOutcome, number>();
+      for (const [outcome, records] of writer.report.outcomes) {
+        const more = records - (counted.get(outcome) ?? 0);
+        if (more > 0) decidedLater.set(outcome, more);
+      }
+      if (decidedLater.size > 0) this.count(decidedLater);
+    });
+  }
+
+  /** Writes the batch that waits for the store, if any: at the end of a pass, before stopping. */
+  commitWaiting(): Promise<void> {
+    return this.work.commitWaiting();
+  }
+
   /** Takes in the report of a batch that had nothing to write, and reports progress. */
   progress(writer: BatchWriter): void {
     this.takeIn(writer.report);
-    this.run.onProgress({ ...this.counters });
   }
 
   async stopIfCancelled(): Promise<void> {
-    if (await this.run.isCancelRequested()) throw new Cancelled();
+    if (await this.run.isCancelRequested()) {
+      await this.commitWaiting();
+      throw new Cancelled();
+    }
   }
 
   /** How the job ended when every pass completed: PARTIAL when some records failed. */
@@ -78,11 +104,22 @@ export class JobRun {
   }
 
   private takeIn(report: BatchReport): void {
-    countOutcomes(this.counters, report.outcomes);
+    this.remember(report);
+    this.count(report.outcomes);
+  }
+
+  /** The couplings a batch synchronized and the records it wrote, for later batches to skip. */
+  private remember(report: BatchReport): void {
     for (const couplingId of report.handled) this.handled.add(couplingId);
     for (const { side, id, modifiedUs } of report.written) {
       if (this.ownWrites.size < OWN_WRITES_CAP) this.ownWrites.set(`${side}:${id}`, modifiedUs);
     }
+  }
+
+  /** Outcomes into the counters, and the running totals to the job's progress. */
+  private count(outcomes: ReadonlyMap<RecordOutcome, number>): void {
+    countOutcomes(this.counters, outcomes);
+    this.run.onProgress({ ...this.counters });
   }
 }
 

@@ -40,6 +40,10 @@ export async function runSync(context: SyncContext, run: SyncRun): Promise<SyncO
     }
     return job.finished();
   } catch (error) {
-    return job ? job.stopped(error) : stoppedOutcome(error);
+    if (!job) return stoppedOutcome(error);
+    // A batch whose app writes are done but whose store write waited is still valid: write it, as an
+    // earlier batch would have been (a store that fails here fails the job for the reason it already has).
+    await job.commitWaiting().catch(() => undefined);
+    return job.stopped(error);
   }
 }

@@ -87,7 +87,8 @@ async function writeSide(work: SyncWork, planned: PlannedPair[], side: Side): Pr
     rows.push({ id: record.id, values });
     owners.push(item);
   }
-  const results = await work.sideTable(side).update(rows);
+  // The previous batch's store changes are written while the app writes this batch (SyncWork.commitLater).
+  const results = await work.whileAppWrites(work.sideTable(side).update(rows));
   owners.forEach((item, index) => {
     const result = results[index] ?? { ok: false as const, message: 'connector returned no result for this row' };
     if (side === 'LOCAL') item.localResult = result;

@@ -60,7 +60,7 @@ async function findCounterparts(
     const destIds = [...new Set([...candidates.values()].flat().map((r) => r.id))].filter((id) => !taken.has(id));
     // A record with any coupling row — coupled, or uncoupled on purpose — is not available to match.
     const coupled = new Set(
-      (await work.couplings.findBySideIds(mapping.id, destination, destIds)).map((c) =>
+      (await work.findCouplings(destination, destIds)).map((c) =>
         destination === 'LOCAL' ? c.localId : c.integrationId,
       ),
     );
@@ -244,7 +244,8 @@ async function insertCounterparts(
       rejected.push({ record, message: `transform failed: ${(error as Error).message}` });
     }
   }
-  const results = await work.sideTable(destination).insert(rows);
+  // The previous batch's store changes are written while the app inserts this batch (SyncWork.commitLater).
+  const results = await work.whileAppWrites(work.sideTable(destination).insert(rows));
 
   const succeeded: Array<{ record: SourceRecord; values: FieldValues; result: Extract<WriteResult, { ok: true }> }> =
     [];

@@ -26,6 +26,8 @@ export interface WorkedBy {
  */
 export class SyncWork {
   readonly couplings: CouplingRepository;
+  /** A batch whose store changes wait for the next app write (`commitLater`), and what follows its commit. */
+  private waiting: { writer: BatchWriter; afterCommit: () => void } | null = null;
 
   constructor(
     readonly mapping: ResolvedMapping,
@@ -79,10 +81,58 @@ export class SyncWork {
     return new BatchWriter(this.sql, this.couplings, this.by);
   }
 
-  /** Writes a batch's store changes in one transaction; announces error changes. */
+  /** Writes a batch's store changes in one transaction (after the batch that waits, if any); announces error changes. */
   async commit(writer: BatchWriter): Promise<void> {
+    await this.commitWaiting();
     await writer.flush(this.mapping.id, Date.now());
     if (writer.errorsChanged) this.events.publish({ type: 'syncErrorsChanged', mappingId: this.mapping.id });
+  }
+
+  /**
+   * Keeps a batch's store changes to be written while the next batch's app write runs (`whileAppWrites`),
+   * or by the next commit, whichever comes first: with an app behind a network (PostgreSQL, Dataverse)
+   * or a store on PostgreSQL, the store's work and the app's then overlap instead of taking turns; a
+   * SQLite app's synchronous driver still runs in turn with a SQLite store. `afterCommit`
+   * runs once they are written. A batch that uncouples or deletes couplings is written at once
+   * (`BatchWriter.canWait`); one that couples records is written before any lookup of those records
+   * (`findCouplings`); the pass writes the last one.
+   */
+  async commitLater(writer: BatchWriter, afterCommit: () => void): Promise<void> {
+    if (!writer.canWait()) {
+      await this.commit(writer);
+      afterCommit();
+      return;
+    }
+    await this.commitWaiting();
+    this.waiting = { writer, afterCommit };
+  }
+
+  /** Writes the batch that waits, if one does. */
+  async commitWaiting(): Promise<void> {
+    const waiting = this.waiting;
+    if (!waiting) return;
+    this.waiting = null;
+    await this.commit(waiting.writer);
+    waiting.afterCommit();
+  }
+
+  /**
+   * The couplings of these records of one side, as the store will hold them once the batch that waits is
+   * written: when that batch couples one of them, it is written first.
+   */
+  async findCouplings(side: Side, ids: readonly string[]): Promise<CouplingRow[]> {
+    if (this.waiting?.writer.couplesAny(side, ids)) await this.commitWaiting();
+    return this.couplings.findBySideIds(this.mapping.id, side, ids);
+  }
+
+  /** Awaits an app write in flight, writing the batch that waits (if any) to the store meanwhile. */
+  async whileAppWrites<T>(write: Promise<T>): Promise<T> {
+    if (this.waiting) {
+      // Awaited below; its failure must not count as unhandled while the store is written.
+      write.catch(() => undefined);
+      await this.commitWaiting();
+    }
+    return write;
   }
 }
 
