@@ -112,7 +112,11 @@ async function probeHealth(url: string, stop: () => boolean): Promise<number[]> 
   const latencies: number[] = [];
   while (!stop()) {
     const started = performance.now();
-    await fetch(`${url}/healthz`).then((response) => response.text());
+    // A server whose thread is held for seconds may drop the kept-alive connection meanwhile (ECONNRESET):
+    // that probe counts as waiting until the drop, and the next one asks again on a new connection.
+    await fetch(`${url}/healthz`)
+      .then((response) => response.text())
+      .catch(() => undefined);
     latencies.push(performance.now() - started);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -133,10 +137,12 @@ async function errorsLoad(url: string, key: string, ms: number): Promise<{ p50: 
   return { p50: result.latency.p50, p99: result.latency.p99 };
 }
 
+/** The newest job's status; 'UNKNOWN' when a held server dropped the connection (the watcher asks again). */
 async function jobStatus(url: string, key: string): Promise<string> {
-  const data = (await gql(url, key, '{ syncJobs(first: 1) { edges { node { status } } } }')) as {
+  const data = (await gql(url, key, '{ syncJobs(first: 1) { edges { node { status } } } }').catch(() => null)) as {
     syncJobs: { edges: { node: { status: string } }[] };
-  };
+  } | null;
+  if (!data) return 'UNKNOWN';
   return data.syncJobs.edges[0]?.node.status ?? 'NONE';
 }
 
