@@ -58,6 +58,28 @@ describe.each(DIALECTS)('initial sync and no echo on %s', (dialect) => {
     expect(await logOf(fx.store, fx.mappingId)).toHaveLength(5);
   });
 
+  it('a record that matches one the previous batch inserted finds it coupled, and gets its own copy', async () => {
+    // One record per batch: the first batch's couplings may still wait for the store (SyncWork.commitLater)
+    // when the second batch looks for a match among the CRM's records.
+    fx = await createSyncFixture(dialect, {}, { batchSize: 1, initialBatchSize: 1 });
+    for (const name of ['First', 'Second']) {
+      await fx.erp.run('insert into customer (name, email, city, modified_at) values (?, ?, ?, ?)', [
+        name,
+        'shared@example.com',
+        'Oslo',
+        fx.stamp('erp'),
+      ]);
+    }
+    const run = await fx.sync();
+    expect({ status: run.status, message: run.message }).toEqual({ status: 'SUCCEEDED', message: null });
+    expect(run.counters).toMatchObject({ inserted: 2, coupled: 0, failed: 0 });
+    const accounts = await fx.crm.all<{ accountid: string; name: string }>('select accountid, name from account');
+    expect(accounts.map((a) => a.name).sort()).toEqual(['First', 'Second']);
+    const couplings = await couplingsOf(fx.store, fx.mappingId);
+    expect(couplings).toHaveLength(2);
+    expect(new Set(couplings.map((c) => c.integrationId))).toEqual(new Set(accounts.map((a) => String(a.accountid))));
+  });
+
   it('inserts new integration records on the local side in a bidirectional mapping', async () => {
     fx = await createSyncFixture(dialect);
     await fx.crm.run(
