@@ -72,10 +72,17 @@ const JOB_THREADS = 2;
 
 async function startTandem(config: string, env: Record<string, string>) {
   const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', cli, 'start', '--config', config], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production', ...env },
-  });
+  // BENCH_SERVER_NODE_ARGS passes Node flags to the server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+  // to see what holds its thread (NODE_OPTIONS refuses --cpu-prof).
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', cli, 'start', '--config', config],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_ENV: 'production', ...env },
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   let key = '';
   let threadsStarted = 0;

@@ -68,15 +68,21 @@ export async function claimDueDeliveries(
 ): Promise<AlertDelivery[]> {
   const postgres = isPostgres(em);
   const onlyIds = options.onlyIds?.length ? `and id in (${options.onlyIds.map(() => '?').join(', ')})` : '';
+  const due = `status = 'PENDING' and next_attempt_at <= ? and (claimed_until is null or claimed_until < ?) ${onlyIds}`;
+  const dueParams = [options.now, options.now, ...(options.onlyIds ?? [])];
+  // Nearly every poll finds nothing due. A read answers it without a write, which would wait for the write
+  // lock (on SQLite, behind a running job's batch) and mark the whole store changed to every reader's cache.
+  const anyDue = await em.execute<unknown[]>(`select 1 from alert_delivery where ${due} limit 1`, dueParams);
+  if (anyDue.length === 0) return [];
   const rows = await em.execute<Array<Record<string, unknown>>>(
     `update alert_delivery set claimed_by = ?, claimed_until = ?
      where id in (
        select id from alert_delivery
-       where status = 'PENDING' and next_attempt_at <= ? and (claimed_until is null or claimed_until < ?) ${onlyIds}
+       where ${due}
        order by next_attempt_at, id
        limit ? ${postgres ? 'for update skip locked' : ''})
      returning id`,
-    [options.owner, options.claimedUntil, options.now, options.now, ...(options.onlyIds ?? []), options.limit],
+    [options.owner, options.claimedUntil, ...dueParams, options.limit],
   );
   if (rows.length === 0) return [];
   const ids = rows.map((row) => Number(row.id));

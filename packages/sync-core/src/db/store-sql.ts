@@ -23,10 +23,11 @@ export interface StoreSqlAccess {
 /** Statements kept per SQLite connection: a job repeats the same few, batch after batch. */
 const STATEMENT_CACHE_SIZE = 200;
 
+/** A statement of a store connection: a call may answer with a promise while it waits for the write lock. */
 interface LibsqlStatement {
   reader: boolean;
-  all(params: unknown[]): unknown[];
-  run(params: unknown[]): { changes: number };
+  all(params: unknown[]): unknown[] | Promise<unknown[]>;
+  run(params: unknown[]): { changes: number } | Promise<{ changes: number }>;
 }
 interface LibsqlConnection {
   prepare(sql: string): LibsqlStatement;
@@ -113,14 +114,14 @@ function sqliteSql(
     dialect: 'sqlite',
     query: async <T>(sql: string, params: readonly unknown[] = []) => {
       announce(sql, params);
-      return prepare(sql).all(values(params)) as T[];
+      return (await prepare(sql).all(values(params))) as T[];
     },
     run: async (sql, params = []) => {
       announce(sql, params);
       const statement = prepare(sql);
       // A statement that returns rows (RETURNING) must be stepped to its end, or it stays in progress.
-      if (statement.reader) return statement.all(values(params)).length;
-      return statement.run(values(params)).changes;
+      if (statement.reader) return (await statement.all(values(params))).length;
+      return (await statement.run(values(params))).changes;
     },
   };
 }

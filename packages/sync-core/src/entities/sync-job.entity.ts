@@ -32,6 +32,8 @@ export const SyncJobSchema = defineEntity({
     cancelRequested: p.boolean().default(false),
     /** Process that runs the job; lets a restart tell its own interrupted jobs from others'. */
     workerId: p.string().nullable(),
+    /** The job queued to run the mapping again after this one was interrupted: set once, so it is re-run once. */
+    rerunJobId: p.bigint('number').nullable(),
   },
   indexes: [
     { name: 'sync_job_mapping_queued_idx', properties: ['mappingId', 'queuedAt'] },

@@ -3,7 +3,15 @@ import type { EntityRow } from '../db/entity-rows.js';
 import type { SyncJob } from '../entities/sync-job.entity.js';
 
 /** What a snapshot leaves out: how the job was asked for and who runs it (a subscriber loads them on demand). */
-export const SNAPSHOT_LEAVES_OUT = ['trigger', 'full', 'scope', 'requestedBy', 'cancelRequested', 'workerId'] as const;
+export const SNAPSHOT_LEAVES_OUT = [
+  'trigger',
+  'full',
+  'scope',
+  'requestedBy',
+  'cancelRequested',
+  'workerId',
+  'rerunJobId',
+] as const;
 
 /**
  * A job's state as subscribers see it: its row but the request details — status, times, counters and

@@ -278,15 +278,24 @@ export async function recoverInterruptedJobs(
 ): Promise<number[]> {
   const now = options.now ?? Date.now();
   const own = options.restartedWorkerId === undefined ? '' : 'worker_id = ? or';
+  const interrupted = `status = 'RUNNING' and (${own} worker_id is null or not exists (
+    select 1 from mapping_lease l
+    where l.mapping_id = sync_job.mapping_id and l.owner = sync_job.worker_id and l.expires_at >= ?))`;
+  const interruptedParams = [...(options.restartedWorkerId === undefined ? [] : [options.restartedWorkerId]), now];
+  // The sweep runs every second and almost always finds nothing: a read answers that without waiting for
+  // the write lock, which on SQLite a running job's batch holds.
+  const anyInterrupted = await em.execute<unknown[]>(
+    `select 1 from sync_job where ${interrupted} limit 1`,
+    interruptedParams,
+  );
+  if (anyInterrupted.length === 0) return [];
   let alertChanges: AlertStateChange[] = [];
   const recovered = await em.transactional(async (tx) => {
     const rows = await tx.execute<Array<{ id: unknown; mapping_id: unknown; failed: unknown }>>(
       `update sync_job set status = 'FAILED', finished_at = ?, message = ?
-       where status = 'RUNNING' and (${own} worker_id is null or not exists (
-         select 1 from mapping_lease l
-         where l.mapping_id = sync_job.mapping_id and l.owner = sync_job.worker_id and l.expires_at >= ?))
+       where ${interrupted}
        returning id, mapping_id, failed`,
-      [now, INTERRUPTED_MESSAGE, ...(options.restartedWorkerId === undefined ? [] : [options.restartedWorkerId]), now],
+      [now, INTERRUPTED_MESSAGE, ...interruptedParams],
     );
     // An interrupted job ended FAILED like any other: the alert rules hear of it in the same transaction.
     for (const row of rows) {
@@ -308,6 +317,20 @@ export async function recoverInterruptedJobs(
   });
   announceAlertChanges(alertChanges);
   return recovered;
+}
+
+/**
+ * Notes on an interrupted job the job that re-runs its mapping. False (and nothing changed) when another
+ * delivery of its dispatch got there first: the caller's own enqueue then joined that run or is a second
+ * one, and says so.
+ */
+export async function recordRerun(em: EntityManager, interruptedJobId: number, rerunJobId: number): Promise<boolean> {
+  const changed = await em.nativeUpdate(
+    SyncJobSchema,
+    { id: interruptedJobId, rerunJobId: null },
+    { rerunJobId: rerunJobId },
+  );
+  return changed > 0;
 }
 
 /** Loads a job fresh from the database. */

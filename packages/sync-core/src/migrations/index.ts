@@ -9,6 +9,7 @@ import { Migration20261201000000_api_key_expiry } from './Migration2026120100000
 import { Migration20261201010000_structured_filters } from './Migration20261201010000_structured_filters.js';
 import { Migration20261201030000_alerts } from './Migration20261201030000_alerts.js';
 import { Migration20261201050000_delta_token } from './Migration20261201050000_delta_token.js';
+import { Migration20261202000000_job_rerun } from './Migration20261202000000_job_rerun.js';
 
 /** Every migration in order. Listed by hand so that the build output needs no folder scan. */
 export const MIGRATIONS = [
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261201010000_structured_filters', class: Migration20261201010000_structured_filters },
   { name: 'Migration20261201030000_alerts', class: Migration20261201030000_alerts },
   { name: 'Migration20261201050000_delta_token', class: Migration20261201050000_delta_token },
+  { name: 'Migration20261202000000_job_rerun', class: Migration20261202000000_job_rerun },
 ];

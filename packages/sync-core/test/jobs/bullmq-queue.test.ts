@@ -11,7 +11,12 @@ import { dispatchJobId, SCHEDULES_QUEUE, SYNC_JOBS_QUEUE } from '../../src/jobs/
 import { BullMqQueue, type BullMqQueueOptions } from '../../src/jobs/bullmq/bullmq-queue.js';
 import type { RunJob } from '../../src/jobs/job-queue.js';
 import { acquireMappingLease, releaseMappingLease } from '../../src/jobs/mapping-lease.js';
-import { enqueueSyncJob, INTERRUPTED_MESSAGE } from '../../src/jobs/sync-job.repository.js';
+import {
+  claimSyncJob,
+  enqueueSyncJob,
+  INTERRUPTED_MESSAGE,
+  recoverInterruptedJobs,
+} from '../../src/jobs/sync-job.repository.js';
 import { saveTableMapping } from '../../src/mappings/table-mapping.repository.js';
 import { DIALECTS, type ScratchDatabase, scratchDatabase } from '../support/databases.js';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../support/redis.js';
@@ -223,6 +228,43 @@ describe.each(DIALECTS)('bullmq queue specifics on %s', (dialect) => {
     } finally {
       doomed.child.kill('SIGKILL');
     }
+  });
+
+  it('re-runs an interrupted job once, however often its dispatch is delivered', async () => {
+    const mappingId = await createMapping(store);
+    // A worker that took the job ten seconds ago and died: its one-second lease ran out long since.
+    const tookAt = Date.now() - 10_000;
+    const stored = await enqueueSyncJob(store.em(), { mappingId, trigger: 'MANUAL', full: true, requestedBy: 'ada' });
+    const jobId = stored!.job.id;
+    await acquireMappingLease(store.em(), { mappingId, owner: 'ghost', ttlMs: 1000, jobId, now: tookAt });
+    expect(await claimSyncJob(store.em(), { jobId, workerId: 'ghost', now: tookAt + 1 })).not.toBeNull();
+    expect(await recoverInterruptedJobs(store.em())).toEqual([jobId]);
+
+    const runner = new ControlledRunner(0);
+    await queueWith('heir', runner.runJob).start();
+    const deliver = () =>
+      dispatches.add(
+        'run',
+        { jobId, mappingId },
+        { jobId: dispatchJobId(jobId), removeOnComplete: true, removeOnFail: true },
+      );
+    const processed = () =>
+      waitFor(
+        'the dispatch to be processed',
+        async () => (await dispatches.getJob(dispatchJobId(jobId))) === undefined,
+      );
+    await deliver();
+    await processed();
+    const [rerun] = (await jobsOf(store, mappingId)).filter((job) => job.id !== jobId);
+    expect(rerun).toMatchObject({ trigger: 'MANUAL', full: true, requestedBy: 'ada' });
+    await waitForStatus(store, rerun!.id, 'SUCCEEDED');
+    expect(await jobRow(store, jobId)).toMatchObject({ status: 'FAILED', rerunJobId: rerun!.id });
+
+    // Delivered again after its re-run finished, as BullMQ does with a dispatch whose lock it lost.
+    await deliver();
+    await processed();
+    expect((await jobsOf(store, mappingId)).map((job) => job.id).sort((a, b) => a - b)).toEqual([jobId, rerun!.id]);
+    expect(runner.runs.map((run) => run.jobId)).toEqual([rerun!.id]);
   });
 
   it('gives up at close on runs that ignore cancellation; another worker recovers them and re-runs the mapping no person stopped', async () => {

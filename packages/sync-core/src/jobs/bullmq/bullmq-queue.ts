@@ -16,6 +16,7 @@ import {
   loadSyncJob,
   parseScope,
   type RunRequest,
+  recordRerun,
   recoverInterruptedJobs,
   toSyncJobSnapshot,
 } from '../sync-job.repository.js';
@@ -318,7 +319,16 @@ export class BullMqQueue implements JobQueue {
     };
     try {
       const rerun = await this.enqueueJob({ mappingId: job.mappingId, ...request });
-      this.logger.info('interrupted job re-run', { jobId: job.id, mappingId: job.mappingId, rerunJobId: rerun?.jobId });
+      if (!rerun) return;
+      // A dispatch delivered twice (BullMQ judged it stalled while it ran here) reaches this twice; the row
+      // keeps the first re-run, and the second one finds it there (wasInterrupted) before it queues anything.
+      const first = await recordRerun(this.store.em(), job.id, rerun.jobId);
+      this.logger.info('interrupted job re-run', {
+        jobId: job.id,
+        mappingId: job.mappingId,
+        rerunJobId: rerun.jobId,
+        ...(first ? {} : { alreadyRerun: true }),
+      });
     } catch (error) {
       if (!(error instanceof MappingNotFoundError)) throw error;
     }

@@ -148,7 +148,9 @@ export class SyncJobProcessor {
   }
 }
 
-/** Its worker died while it ran, and nobody had asked it to stop: it is to run again. */
+/** Its worker died while it ran, nobody had asked it to stop, and no run of its mapping was queued for it yet. */
 function wasInterrupted(job: SyncJob): boolean {
-  return job.status === 'FAILED' && job.message === INTERRUPTED_MESSAGE && !job.cancelRequested;
+  return (
+    job.status === 'FAILED' && job.message === INTERRUPTED_MESSAGE && !job.cancelRequested && job.rerunJobId == null
+  );
 }
