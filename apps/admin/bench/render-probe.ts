@@ -4,7 +4,7 @@
  * exist in the browser, so a serialized TypeScript function would not run there.
  *
  * `window.__benchProbe.watch(ids)` resolves once the errors table shows exactly these rows, in this order
- * (`data-id` of each `sync-error-row`), is not in its loading state and the first row has a size (styles
+ * (`data-id` of each `sync-error-row`), is not in its loading state (`aria-busy`) and the first row has a size (styles
  * applied, laid out): `domMs` is when the DOM got there, `frameMs` the start of the next animation frame,
  * the frame that paints them. `armInput()` remembers the time of the next mousedown, the start of a
  * filter change. Times are `performance.now()`: milliseconds since the navigation started.
@@ -12,7 +12,7 @@
 export const PROBE_SOURCE = `(() => {
   function shows(ids) {
     const table = document.querySelector('[data-testid="sync-error-table"]');
-    if (!table || table.classList.contains('n-data-table--loading')) return false;
+    if (!table || table.getAttribute('aria-busy') === 'true') return false;
     const rows = table.querySelectorAll('[data-testid="sync-error-row"]');
     if (rows.length !== ids.length) return false;
     for (let i = 0; i < ids.length; i++) if (rows[i].getAttribute('data-id') !== ids[i]) return false;

@@ -190,6 +190,7 @@ export default {
       selectRow: 'Select the {kind} of {mapping} record {record}',
       openDetails: 'Details of the {kind} of {mapping} record {record}',
       cards: 'Errors',
+      loading: 'Loading errors…',
     },
     selection: {
       allMatching: 'All {count} matching this filter are selected.',

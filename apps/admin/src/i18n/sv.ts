@@ -192,6 +192,7 @@ const sv: MessageSchema = {
       selectRow: 'Markera {kind} för {mapping} post {record}',
       openDetails: 'Detaljer om {kind} för {mapping} post {record}',
       cards: 'Fel',
+      loading: 'Läser in fel…',
     },
     selection: {
       allMatching: 'Alla {count} som matchar filtret är markerade.',
