@@ -248,6 +248,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the errors page in Chromium against a re
     const kinds = await page.locator('[data-testid="sync-error-row"] td:nth-child(4)').allTextContents();
     expect(kinds).toHaveLength(50);
     expect(new Set(kinds)).toEqual(new Set(['Update conflict']));
+    // A row's checkbox and Details button name the error they act on: what a screen reader announces.
+    const cells = await page.getByTestId('sync-error-row').first().locator('td').allTextContents();
+    const [mapping, localId, integrationId] = [cells[2], cells[5], cells[6]].map((cell) => cell!.trim());
+    const record = localId !== '—' ? localId : integrationId;
+    const first = page.getByTestId('sync-error-row').first();
+    expect(await first.getByTestId('select-row').getAttribute('aria-label')).toBe(
+      `Select the update conflict of ${mapping} record ${record}`,
+    );
+    expect(await first.getByTestId('open-detail').getAttribute('aria-label')).toBe(
+      `Details of the update conflict of ${mapping} record ${record}`,
+    );
 
     // Page 1 → 2 → Previous: the first page's rows again, and Previous then disabled.
     const firstPage = await rowIds(page);
