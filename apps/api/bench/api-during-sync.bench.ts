@@ -66,10 +66,10 @@ function seedApps(dir: string): string {
   return path;
 }
 
-/** `tandem start` in its own process, as a user runs it; resolves with its URL and the printed admin key. */
 /** Job threads `tandem start` starts with the default `jobs.concurrency`. */
 const JOB_THREADS = 2;
 
+/** `tandem start` in its own process, as a user runs it; resolves with its URL and the printed admin key. */
 async function startTandem(config: string, env: Record<string, string>) {
   const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
   // BENCH_SERVER_NODE_ARGS passes Node flags to the server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`

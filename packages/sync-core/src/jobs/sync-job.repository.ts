@@ -325,11 +325,7 @@ export async function recoverInterruptedJobs(
  * one, and says so.
  */
 export async function recordRerun(em: EntityManager, interruptedJobId: number, rerunJobId: number): Promise<boolean> {
-  const changed = await em.nativeUpdate(
-    SyncJobSchema,
-    { id: interruptedJobId, rerunJobId: null },
-    { rerunJobId: rerunJobId },
-  );
+  const changed = await em.nativeUpdate(SyncJobSchema, { id: interruptedJobId, rerunJobId: null }, { rerunJobId });
   return changed > 0;
 }
 
