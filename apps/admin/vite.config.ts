@@ -1,5 +1,6 @@
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vite';
+import { errorsFirstPaint } from './build/first-paint.js';
 import { routePreload } from './build/route-preload.js';
 
 // In development the API runs on its own port (`tandem start`, 4000 by default); the proxy keeps the
@@ -13,6 +14,8 @@ export default defineConfig({
     routePreload([
       { path: '/errors', modules: ['src/components/shell/ShellLayout.vue', 'src/pages/SyncErrorsPage.vue'] },
     ]),
+    // A direct visit to the errors page draws its first rows before the app has loaded (src/first-paint).
+    errorsFirstPaint(),
   ],
   server: { proxy: { '/graphql': { target: api, ws: true } } },
   // One stylesheet for the whole console (≈ 17 kB, ≈ 4 kB gzipped), linked by index.html: with a stylesheet

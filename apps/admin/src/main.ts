@@ -2,6 +2,7 @@ import urql from '@urql/vue';
 import { createApp } from 'vue';
 import App from './App.vue';
 import './page-layout.css';
+import './first-paint/first-paint.css';
 import { levelCardHeadings } from './a11y-headings';
 import { useSession } from './composables/useSession';
 import { i18n, preferredLocale, setLocale } from './i18n';

@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteMeta } from 'vue-router';
 import { prefetchErrorList } from './composables/error-page-queries';
+import { endFirstPaint } from './composables/first-paint-handover';
 import { useSession } from './composables/useSession';
 import { type MessageSchema, t } from './i18n';
 
@@ -102,4 +103,7 @@ export function windowTitle(title: RouteMeta['title']): string {
 
 router.afterEach((to) => {
   document.title = windowTitle(to.meta.title);
+  // The errors page's first paint is that page's alone: anywhere else (a redirect to sign in, a link
+  // followed before the list arrived) the app shows at once. On the errors page its list ends it.
+  if (to.name !== 'errors') endFirstPaint();
 });

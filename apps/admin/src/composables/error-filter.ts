@@ -1,7 +1,7 @@
 import type { SyncErrorsQuery } from '../graphql/sync-errors';
 import type { VariablesOf } from '../graphql/tada';
+import { SYNC_ERROR_KINDS, type SyncErrorKind } from './error-kinds';
 import { FIRST_PAGE, type Paging, pagingFromQuery, queryFromPaging } from './keyset-paging';
-import { SYNC_ERROR_KINDS, type SyncErrorKind } from './labels';
 
 export type ApiErrorFilter = NonNullable<VariablesOf<typeof SyncErrorsQuery>['filter']>;
 export type StatusChoice = 'OPEN' | 'RESOLVED' | 'ALL';
@@ -92,6 +92,21 @@ export function toApiFilter(state: ErrorFilterState): ApiErrorFilter {
   if (state.messagePattern) filter.messagePattern = state.messagePattern;
   if (state.jobId) filter.jobId = state.jobId;
   return filter;
+}
+
+/** Rows per page of the errors list. */
+export const ERRORS_PAGE_SIZE = 50;
+
+/**
+ * The list's variables for a view of the page: one definition for the page, the route's prefetch and the
+ * first paint (src/first-paint), so that all three ask the API the same question and share its answer.
+ */
+export function errorListVariables(state: ErrorFilterState) {
+  return { filter: toApiFilter(state), first: ERRORS_PAGE_SIZE, after: state.after };
+}
+
+export function errorCountVariables(state: ErrorFilterState) {
+  return { filter: toApiFilter(state) };
 }
 
 /** The filter of the open errors among those the page matches (what "Retry all" retries). */

@@ -1,19 +1,9 @@
 import type { Client } from '@urql/core';
-import { SyncErrorCountQuery, SyncErrorsQuery } from '../graphql/sync-errors';
+import { SyncErrorsQuery } from '../graphql/sync-errors';
 import { ViewerQuery } from '../graphql/viewer';
-import { type ErrorFilterState, filterFromQuery, toApiFilter } from './error-filter';
+import { errorListVariables, filterFromQuery } from './error-filter';
 
-/** Rows per page of the errors list. */
-export const ERRORS_PAGE_SIZE = 50;
-
-/** The list's variables for a view of the page: one definition for the page and for the prefetch below. */
-export function errorListVariables(state: ErrorFilterState) {
-  return { filter: toApiFilter(state), first: ERRORS_PAGE_SIZE, after: state.after };
-}
-
-export function errorCountVariables(state: ErrorFilterState) {
-  return { filter: toApiFilter(state) };
-}
+export { ERRORS_PAGE_SIZE, errorCountVariables, errorListVariables } from './error-filter';
 
 /**
  * Asks for the list a link to the errors page will show while the page's code is still loading (called
@@ -28,16 +18,12 @@ export function prefetchErrorList(client: Client, query: Record<string, unknown>
   const state = filterFromQuery(query as Parameters<typeof filterFromQuery>[0]);
   if (state.view !== 'list') return;
   const list = errorListVariables(state);
-  const count = errorCountVariables(state);
   // network-only: the prefetch is the page's one fresh read; the page then takes it from the cache. The
-  // count is asked once the rows are in, as the page does (SyncErrorListPanel): sent together, the API's
-  // one thread made the rows wait for the count.
-  void client
-    .query(SyncErrorsQuery, list, { requestPolicy: 'network-only' })
-    .toPromise()
-    .then(() => client.query(SyncErrorCountQuery, count, { requestPolicy: 'network-only' }).toPromise());
+  // count is left to the page, which asks it once the rows are in (SyncErrorListPanel): asked here too, a
+  // count slower than the page's mount went out twice (the page's cache-first read does not join a
+  // request still on its way), and sent beside the rows it made them wait on the API's one thread.
+  void client.query(SyncErrorsQuery, list, { requestPolicy: 'network-only' }).toPromise();
   prefetched.set(`list:${JSON.stringify(list)}`, Date.now());
-  prefetched.set(`count:${JSON.stringify(count)}`, Date.now());
 }
 
 /** When each list was prefetched, by query and variables. */

@@ -1,19 +1,7 @@
-import type { SyncErrorsQuery } from '../graphql/sync-errors';
-import type { ResultOf } from '../graphql/tada';
 import { i18n, intlLocale, type MessageSchema, t } from '../i18n';
+import { type SyncErrorKind, type SyncErrorStatus, TABLE_TIME_FORMAT } from './error-kinds';
 
-type ErrorNode = ResultOf<typeof SyncErrorsQuery>['syncErrors']['edges'][number]['node'];
-export type SyncErrorKind = ErrorNode['kind'];
-export type SyncErrorStatus = ErrorNode['status'];
-export type TriageAction = ErrorNode['applicableActions'][number];
-
-/** Every kind, in the order the console lists them; `satisfies` ties the list to the schema's enum. */
-export const SYNC_ERROR_KINDS = [
-  'UPDATE_CONFLICT',
-  'WRITE_FAILED',
-  'LOCAL_RECORD_DELETED',
-  'INTEGRATION_RECORD_DELETED',
-] as const satisfies readonly SyncErrorKind[];
+export { SYNC_ERROR_KINDS, type SyncErrorKind, type SyncErrorStatus, type TriageAction } from './error-kinds';
 
 /** The kind's name in the console's language (the message files hold one per kind). */
 export function kindLabel(kind: SyncErrorKind): string {
@@ -66,13 +54,7 @@ export function formatTime(iso: string | null | undefined): string {
   const locale = intlLocale();
   let format = timeFormats.get(locale);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, {
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
+    format = new Intl.DateTimeFormat(locale, TABLE_TIME_FORMAT);
     timeFormats.set(locale, format);
   }
   return format.format(new Date(iso));

@@ -1,7 +1,7 @@
 import { onBeforeUnmount, ref } from 'vue';
+import { NARROW_MAX_PX } from './narrow-width';
 
-/** The width below which the console lays lists out as cards and folds the header into a menu. */
-export const NARROW_MAX_PX = 760;
+export { NARROW_MAX_PX } from './narrow-width';
 
 /**
  * True while the window is at most NARROW_MAX_PX wide (a phone, a tablet held upright), following rotation

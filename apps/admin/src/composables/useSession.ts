@@ -1,16 +1,6 @@
 import { shallowRef } from 'vue';
 import { type ApiClient, createApiClient } from '../graphql/client';
-
-// sessionStorage: the key survives a reload but not the closing of the tab, and is never shared across tabs.
-const STORAGE_KEY = 'tandem.apiKey';
-
-function readStoredKey(): string | null {
-  try {
-    return sessionStorage.getItem(STORAGE_KEY);
-  } catch {
-    return null;
-  }
-}
+import { readStoredKey, SESSION_STORAGE_KEY } from './session-key';
 
 const apiKey = shallowRef<string | null>(readStoredKey());
 /**
@@ -30,14 +20,14 @@ function replaceClient(key: string | null): void {
 
 function signIn(key: string): void {
   signedOutReason.value = null;
-  sessionStorage.setItem(STORAGE_KEY, key);
+  sessionStorage.setItem(SESSION_STORAGE_KEY, key);
   apiKey.value = key;
   replaceClient(key);
 }
 
 function signOut(): void {
   if (apiKey.value === null) return;
-  sessionStorage.removeItem(STORAGE_KEY);
+  sessionStorage.removeItem(SESSION_STORAGE_KEY);
   apiKey.value = null;
   replaceClient(null);
 }

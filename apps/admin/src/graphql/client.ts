@@ -1,5 +1,6 @@
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWsClient } from 'graphql-ws';
+import { takeEarlyResponse } from './early-requests';
 import { apiUrls, bearer } from './urls';
 
 export interface ApiClient {
@@ -28,6 +29,9 @@ export function createApiClient(apiKey: string, onUnauthorized: () => void, orig
     // POST with JSON: a GET query would need the API's CSRF header and would put filters into access logs.
     preferGetMethod: false,
     fetchOptions: () => ({ headers: { authorization: bearer(apiKey) } }),
+    // A question the errors page's first paint already asked (same query, variables and key) takes its
+    // answer instead of asking again (early-requests.ts).
+    fetch: (input, init) => takeEarlyResponse(init) ?? fetch(input, init),
     exchanges: [
       mapExchange({
         onError(error) {

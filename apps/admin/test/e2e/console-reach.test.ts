@@ -255,6 +255,100 @@ describe.skipIf(!existsSync(CHROMIUM))('the console on a phone, in Swedish, by k
     await page.close();
   });
 
+  /**
+   * Records, inside the page, the errors page's first paint (src/first-paint) as it first appears: its rows'
+   * cells, and whether the app's own table was already there. Installed before the page's scripts run.
+   */
+  const FIRST_PAINT_WATCH = `(() => {
+    const seen = (window.__firstPaintSeen = { rows: null, appTableBefore: null });
+    const cells = (row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent.trim());
+    new MutationObserver(() => {
+      if (seen.rows) return;
+      const rows = document.querySelectorAll('[data-testid="first-paint-row"]');
+      if (rows.length === 0) return;
+      seen.rows = [...rows].map((row) => ({ id: row.getAttribute('data-id'), cells: cells(row) }));
+      seen.appTableBefore = document.querySelector('[data-testid="sync-error-row"]') !== null;
+      const paint = document.getElementById('first-paint');
+      seen.inert = paint.inert;
+      // In the frame that paints it (the stylesheet loaded by then): shown, with the app hidden under it.
+      requestAnimationFrame(() => {
+        seen.shown = paint.isConnected && paint.getBoundingClientRect().height > 0;
+        seen.appHidden = getComputedStyle(document.getElementById('app')).display === 'none';
+      });
+    }).observe(document, { childList: true, subtree: true });
+  })()`;
+
+  async function signedInPage(viewport?: { width: number; height: number }): Promise<Page> {
+    const page = await browser.context.newPage();
+    if (viewport) await page.setViewportSize(viewport);
+    await page.goto(`${api.url}/login`);
+    await page.getByTestId('api-key-input').fill(api.adminKey);
+    await page.getByTestId('sign-in').click();
+    await page.waitForURL(`${api.url}/`);
+    await page.addInitScript({ content: FIRST_PAINT_WATCH });
+    return page;
+  }
+
+  it('a cold load of the errors page draws its rows before the app has loaded, the same cells as the app then shows, and hands over', async () => {
+    const page = await signedInPage();
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      const name = /(?:query|mutation)\s+(\w+)/.exec(request.postData() ?? '')?.[1];
+      if (name) asked.push(name);
+    });
+    // The console's code on a slow network (routing also bypasses the HTTP cache, where the sign-in left
+    // it): the case the first paint is for. Without the delay the app may be ready first and draw itself.
+    await page.route('**/assets/*.js', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
+    await page.goto(`${api.url}/errors`);
+    await page.getByTestId('sync-error-row').first().waitFor();
+    const seen = (await page.evaluate('window.__firstPaintSeen')) as {
+      rows: { id: string; cells: string[] }[] | null;
+      appTableBefore: boolean;
+      inert: boolean;
+      shown: boolean;
+      appHidden: boolean;
+    };
+    // Drawn, read-only, over the hidden app, before the app's table existed.
+    expect(seen.rows?.length).toBeGreaterThan(0);
+    expect(seen).toMatchObject({ appTableBefore: false, inert: true, shown: true, appHidden: true });
+    // The app's table shows the same rows with the same cells.
+    const appRows = await page.getByTestId('sync-error-row').evaluateAll((rows) =>
+      rows.map((row) => ({
+        id: row.getAttribute('data-id'),
+        cells: [...row.querySelectorAll('td')].map((cell) => (cell.textContent ?? '').trim()),
+      })),
+    );
+    expect(appRows).toEqual(seen.rows);
+    // Handed over: the first paint is gone and the app shows; the list and the viewer were asked once.
+    expect(await page.locator('#first-paint').count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.className)).not.toContain('first-paint');
+    expect(await page.locator('#app').isVisible()).toBe(true);
+    await page.waitForTimeout(600);
+    expect(asked.filter((name) => name === 'SyncErrors' || name === 'Viewer').sort()).toEqual(['SyncErrors', 'Viewer']);
+    // And the app's table is live: a row's checkbox selects it.
+    await page.getByTestId('select-row').first().check();
+    await expect.poll(() => page.getByTestId('select-row').first().isChecked()).toBe(true);
+    await page.close();
+  });
+
+  it('draws no first paint at phone width (the app shows cards) or on another page', async () => {
+    const phone = await signedInPage({ width: 390, height: 844 });
+    await phone.goto(`${api.url}/errors`);
+    await phone.getByTestId('sync-error-cards').waitFor();
+    expect(await phone.evaluate('window.__firstPaintSeen.rows')).toBeNull();
+    await phone.close();
+
+    const jobs = await signedInPage();
+    await jobs.goto(`${api.url}/jobs`);
+    await jobs.getByTestId('sync-job-row').first().waitFor();
+    expect(await jobs.evaluate('window.__firstPaintSeen.rows')).toBeNull();
+    expect(await jobs.locator('#app').isVisible()).toBe(true);
+    await jobs.close();
+  });
+
   it('manages API keys: create (shown once, copy), list with role and last use, revoke; a revoked key is signed out with a message', async () => {
     const page = await signIn(browser, api.url, api.adminKey, '/api-keys');
     await page.getByTestId('api-key-row').first().waitFor();
