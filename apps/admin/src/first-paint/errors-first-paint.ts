@@ -9,31 +9,28 @@ import { canAct } from '../composables/roles';
 import { readStoredKey } from '../composables/session-key';
 import { sendEarly } from '../graphql/early-requests';
 import { apiUrls, bearer } from '../graphql/urls';
-import { intlLocaleOf, preferredLocale } from '../i18n/locale-choice';
+import { intlLocaleOf, type Locale, preferredLocale } from '../i18n/locale-choice';
 
 /**
  * The errors page's first paint: a script inlined into index.html (build/first-paint.ts) that runs while
  * the browser is still downloading the console. On a direct visit to /errors, signed in, on a screen wide
  * enough for the table, it asks the API the page's own two questions (the viewer's role, the list's first
  * page, with the variables the page itself will use) and draws that page read-only — the header, the title,
- * the table with the same rows, classes and widths — over the app's still-hidden root. The app's urql client
- * later takes these very answers (graphql/early-requests.ts), and its errors list ends the first paint once it shows
- * its own rows (endFirstPaint): the same table, now live. Without the first paint the screen stays blank
+ * the table with the same rows, classes and widths — over the app's still-hidden root. The app's urql
+ * client later takes these very answers (graphql/early-requests.ts), and its errors list ends the first
+ * paint once it shows its own rows (endFirstPaint): the same table, now live. Without the first paint the screen stays blank
  * until ~1 MB of JavaScript has arrived and run (docs/BENCHMARKS.md, admin-errors-page).
  *
  * Anything unexpected (another page, no key, a phone, the grouped view, an error, an empty list, the app
  * already there) draws nothing, and the app shows the page as it always did.
  */
 
-/** A row as the app's table takes it (the first paint asks the app's own query, so it gets the same). */
-type ErrorRow = SyncErrorRow;
-
 interface ViewerData {
   viewer: { role: string } | null;
 }
 
 interface SyncErrorsData {
-  syncErrors: { edges: { node: ErrorRow }[] };
+  syncErrors: { edges: { node: SyncErrorRow }[] };
 }
 
 /** The URL's query as vue-router gives it to the page (a repeated parameter as a list). */
@@ -58,15 +55,13 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
 }
 
-function draw(viewer: ViewerData, rows: ErrorRow[]): void {
+function draw(viewer: ViewerData, rows: SyncErrorRow[], locale: Locale, time: Intl.DateTimeFormat): void {
   // The app may have mounted already (its shell, waiting for its page's code): it stays hidden under the
   // first paint until its list shows. Once it has shown it (firstPaintOver), this answer came too late.
   if (firstPaintOver() || rows.length === 0) return;
   const app = document.getElementById('app');
   if (!app) return;
-  const locale = preferredLocale();
   const message = (key: string) => escapeHtml(MESSAGES[locale][key] ?? MESSAGES.en[key] ?? '');
-  const time = new Intl.DateTimeFormat(intlLocaleOf(locale), TABLE_TIME_FORMAT);
   const selectable = canAct(viewer.viewer?.role);
 
   const widths = [...(selectable ? [SELECT_COLUMN_WIDTH] : []), ...ERROR_TABLE_COLUMNS.map((column) => column.width)];
@@ -109,6 +104,8 @@ function draw(viewer: ViewerData, rows: ErrorRow[]): void {
   document.documentElement.lang = locale;
   document.documentElement.classList.add(FIRST_PAINT_CLASS);
   app.before(paint);
+  // For the browser's performance tools (and real-user monitoring): when the rows went into the page.
+  performance.mark('tandem:first-paint');
 }
 
 function start(): void {
@@ -126,13 +123,18 @@ function start(): void {
     query: QUERIES.syncErrors,
     variables: errorListVariables(state),
   });
+  // Made while the answers are on their way: a tab's first Intl call loads ICU's locale data (20–60 ms of
+  // the main thread, measured), which would otherwise come between the answer and the paint.
+  const locale = preferredLocale();
+  const time = new Intl.DateTimeFormat(intlLocaleOf(locale), TABLE_TIME_FORMAT);
+  time.format(0);
   Promise.all([dataOf<ViewerData>(viewer), dataOf<SyncErrorsData>(list)])
     .then(([viewerData, listData]) => {
       const rows = listData.syncErrors.edges.map((edge) => edge.node);
       // The script runs in <head>: the answer may come before the parser has reached #app (it need not
       // wait for the rest: the body's last script waits for the stylesheet and warms up Intl).
-      if (document.getElementById('app')) draw(viewerData, rows);
-      else document.addEventListener('readystatechange', () => draw(viewerData, rows), { once: true });
+      if (document.getElementById('app')) draw(viewerData, rows, locale, time);
+      else document.addEventListener('readystatechange', () => draw(viewerData, rows, locale, time), { once: true });
     })
     .catch(() => {
       // Nothing drawn: the app asks again and shows what went wrong, as on any other load.
