@@ -24,7 +24,7 @@ declare global {
 /** How long an unclaimed answer waits for the app: a load whose app never asks must not keep it. */
 const UNCLAIMED_MS = 15_000;
 
-/** JSON with every object's keys in order: urql sends variables with sorted keys, the page builds them in its own order. */
+/** JSON with every object's keys in order: urql sends variables with sorted keys; the page builds them in its own. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_, item: unknown) =>
     item && typeof item === 'object' && !Array.isArray(item)
@@ -47,9 +47,7 @@ export function sendEarly(url: string, authorization: string, body: EarlyBody): 
       authorization,
     },
     body: JSON.stringify(body),
-    // Ahead of the ~30 script files the page starts loading at the same time (Chromium's priority hint).
-    priority: 'high',
-  } as RequestInit);
+  });
   // A refused request is the app's to report (its own request would have met the same): not unhandled here.
   response.catch(() => {});
   window.__tandemEarlyRequests ??= new Map();

@@ -274,6 +274,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console on a phone, in Swedish, by k
       requestAnimationFrame(() => {
         seen.shown = paint.isConnected && paint.getBoundingClientRect().height > 0;
         seen.appHidden = getComputedStyle(document.getElementById('app')).display === 'none';
+        seen.tableTop = document.querySelector('[data-testid="sync-error-first-paint"]').getBoundingClientRect().top;
       });
     }).observe(document, { childList: true, subtree: true });
   })()`;
@@ -310,6 +311,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console on a phone, in Swedish, by k
       inert: boolean;
       shown: boolean;
       appHidden: boolean;
+      tableTop: number;
     };
     // Drawn, read-only, over the hidden app, before the app's table existed.
     expect(seen.rows?.length).toBeGreaterThan(0);
@@ -326,6 +328,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the console on a phone, in Swedish, by k
     expect(await page.locator('#first-paint').count()).toBe(0);
     expect(await page.evaluate(() => document.documentElement.className)).not.toContain('first-paint');
     expect(await page.locator('#app').isVisible()).toBe(true);
+    // Nothing moved when the app took over: its table starts where the first paint's did.
+    const appTableTop = await page
+      .getByTestId('sync-error-table')
+      .evaluate((table) => table.getBoundingClientRect().top);
+    expect(Math.abs(appTableTop - seen.tableTop)).toBeLessThanOrEqual(2);
     await page.waitForTimeout(600);
     expect(asked.filter((name) => name === 'SyncErrors' || name === 'Viewer').sort()).toEqual(['SyncErrors', 'Viewer']);
     // And the app's table is live: a row's checkbox selects it.
