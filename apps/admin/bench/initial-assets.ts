@@ -1,19 +1,19 @@
 /**
- * The JavaScript a first visit loads before any route's code: the entry `<script type="module" src>` and
- * the `<link rel="modulepreload" href>` vite writes for the entry's static imports. Route pages are
- * lazy chunks (`import()` in router.ts) and are not in index.html, so they are not counted. Paths are as
- * written in the HTML (`/assets/…`).
+ * The JavaScript files a first visit loads before any route's code: the entry chunk and every chunk it
+ * imports statically, from vite's build manifest. index.html does not name them as tags any more (its
+ * loader script adds them, build/route-preload.ts). Route pages are lazy chunks (`import()` in router.ts)
+ * and are not counted. Paths are `/`-rooted (`/assets/…`).
  */
-export function initialScripts(indexHtml: string): string[] {
-  const scripts: string[] = [];
-  for (const tag of indexHtml.match(/<(script|link)\b[^>]*>/g) ?? []) {
-    const attrs = attributes(tag);
-    const isEntry = tag.startsWith('<script') && attrs.type === 'module' && attrs.src;
-    const isPreload = tag.startsWith('<link') && attrs.rel === 'modulepreload' && attrs.href;
-    if (isEntry) scripts.push(attrs.src!);
-    else if (isPreload) scripts.push(attrs.href!);
-  }
-  return [...new Set(scripts)];
+export function initialScripts(manifest: Record<string, ManifestChunk>): string[] {
+  const entries = Object.entries(manifest)
+    .filter(([, chunk]) => chunk.isEntry)
+    .map(([key]) => key);
+  return chunkClosure(manifest, entries);
+}
+
+/** The scripts written into index.html itself: the app's loader and the errors page's first paint. */
+export function inlineScripts(indexHtml: string): string[] {
+  return [...indexHtml.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]!);
 }
 
 /** The stylesheets index.html links (reported alongside, not counted in the JavaScript budget). */
@@ -32,6 +32,7 @@ function attributes(tag: string): Record<string, string | undefined> {
 
 interface ManifestChunk {
   file: string;
+  isEntry?: boolean;
   imports?: string[];
 }
 

@@ -10,7 +10,23 @@ declare global {
   interface Window {
     /** Set once the app has taken over: a first paint whose answer arrives later must not draw. */
     __tandemFirstPaintOver?: boolean;
+    /** Read by index.html's loader (build/route-preload.ts): the app's files are requested once it settles. */
+    __tandemHoldApp?: Promise<unknown>;
   }
+}
+
+/** How long the app's files may wait for the first paint's answers: a slow API must not hold the app. */
+const HOLD_APP_MAX_MS = 150;
+
+/**
+ * Asks index.html's loader to request the app's files only once these answers are in (or after
+ * HOLD_APP_MAX_MS): the first paint's two requests then have the connections and the server to themselves.
+ */
+export function holdAppFor(answers: Promise<unknown>[]): void {
+  window.__tandemHoldApp = Promise.race([
+    Promise.allSettled(answers),
+    new Promise((resolve) => setTimeout(resolve, HOLD_APP_MAX_MS)),
+  ]);
 }
 
 /** True once the app has shown its own page; the first paint then stays away. */

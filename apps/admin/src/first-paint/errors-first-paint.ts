@@ -3,7 +3,7 @@ import { ERROR_TABLE_COLUMNS, SELECT_COLUMN_WIDTH } from '../components/sync-err
 import type { SyncErrorRow } from '../components/sync-error/SyncErrorTable.vue';
 import { errorListVariables, filterFromQuery } from '../composables/error-filter';
 import { KIND_TONES, TABLE_TIME_FORMAT } from '../composables/error-kinds';
-import { FIRST_PAINT_CLASS, FIRST_PAINT_ID, firstPaintOver } from '../composables/first-paint-handover';
+import { FIRST_PAINT_CLASS, FIRST_PAINT_ID, firstPaintOver, holdAppFor } from '../composables/first-paint-handover';
 import { NARROW_MAX_PX } from '../composables/narrow-width';
 import { canAct } from '../composables/roles';
 import { readStoredKey } from '../composables/session-key';
@@ -123,6 +123,7 @@ function start(): void {
     query: QUERIES.syncErrors,
     variables: errorListVariables(state),
   });
+  holdAppFor([viewer, list]);
   // Made while the answers are on their way: a tab's first Intl call loads ICU's locale data (20–60 ms of
   // the main thread, measured), which would otherwise come between the answer and the paint.
   const locale = preferredLocale();
