@@ -341,6 +341,32 @@ describe.skipIf(!existsSync(CHROMIUM))('the console on a phone, in Swedish, by k
     await page.close();
   });
 
+  it('in Swedish, the first paint shows the same Swedish words and dates as the app', async () => {
+    const page = await signedInPage();
+    await page.addInitScript({ content: "localStorage.setItem('tandem.locale', 'sv')" });
+    await page.route('**/assets/*.js', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
+    await page.goto(`${api.url}/errors`);
+    await page.getByTestId('sync-error-row').first().waitFor();
+    const seen = (await page.evaluate('window.__firstPaintSeen')) as { rows: { id: string; cells: string[] }[] | null };
+    expect(seen.rows?.length).toBeGreaterThan(0);
+    const appRows = await page.getByTestId('sync-error-row').evaluateAll((rows) =>
+      rows.map((row) => ({
+        id: row.getAttribute('data-id'),
+        cells: [...row.querySelectorAll('td')].map((cell) => (cell.textContent ?? '').trim()),
+      })),
+    );
+    expect(appRows).toEqual(seen.rows);
+    // Swedish indeed: the status column says Öppen (not Open), the button Detaljer.
+    expect(appRows[0]!.cells.at(-2)).toBe('Öppen');
+    expect(appRows[0]!.cells.at(-1)).toBe('Detaljer');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('sv');
+    await page.evaluate(() => localStorage.removeItem('tandem.locale'));
+    await page.close();
+  });
+
   it('draws no first paint at phone width (the app shows cards) or on another page', async () => {
     const phone = await signedInPage({ width: 390, height: 844 });
     await phone.goto(`${api.url}/errors`);
