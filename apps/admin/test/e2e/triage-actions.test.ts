@@ -173,9 +173,12 @@ describe.skipIf(!existsSync(CHROMIUM))('triage actions in the console, checked i
 
     const page = await errorsPage(`mapping=${encodeURIComponent(customers)}`);
     await tickRows(page, [rowId(conflicts[0]!), rowId(conflicts[1]!), rowId(deletion)]);
-    // The button says how many of the picked errors it applies to, and acts on those only.
-    expect(await page.getByTestId('action-SYNCHRONIZE').textContent()).toContain('Synchronize 2 of 3');
-    expect(await page.getByTestId('action-RESTORE_RECORDS').textContent()).toContain('Restore records 1 of 3');
+    // The button says how many of the picked errors it applies to, and acts on those only. The counts are
+    // the API's (SyncErrorActionCounts), asked once the selection changes: waited for as a user would.
+    await expect.poll(() => page.getByTestId('action-SYNCHRONIZE').textContent()).toContain('Synchronize 2 of 3');
+    await expect
+      .poll(() => page.getByTestId('action-RESTORE_RECORDS').textContent())
+      .toContain('Restore records 1 of 3');
     const dialog = await askAction(page, 'SYNCHRONIZE');
     expect(await dialog.textContent()).toContain('Synchronize 2 selected records now?');
     await dialog.getByText('Integration values win').click();
