@@ -24,12 +24,3 @@ export const KIND_TONES: Record<SyncErrorKind, 'warning' | 'error' | 'info'> = {
   LOCAL_RECORD_DELETED: 'info',
   INTEGRATION_RECORD_DELETED: 'info',
 };
-
-/** A short local date-time for tables: "26 Nov, 14:03:07" ("26 nov. 14:03:07" in Swedish). */
-export const TABLE_TIME_FORMAT: Intl.DateTimeFormatOptions = {
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-};

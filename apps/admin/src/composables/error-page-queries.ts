@@ -3,8 +3,6 @@ import { SyncErrorsQuery } from '../graphql/sync-errors';
 import { ViewerQuery } from '../graphql/viewer';
 import { errorListVariables, filterFromQuery } from './error-filter';
 
-export { ERRORS_PAGE_SIZE, errorCountVariables, errorListVariables } from './error-filter';
-
 /**
  * Asks for the list a link to the errors page will show while the page's code is still loading (called
  * by the route before its chunks arrive): the page's own queries, with the same variables, then find the
@@ -32,14 +30,14 @@ const prefetched = new Map<string, number>();
 const PREFETCH_FRESH_MS = 10_000;
 
 /**
- * The request policy of the page's list or count query for these variables. The page normally reads
+ * The request policy of the page's list query for these variables. The page normally reads
  * `cache-and-network` (show what is cached, read again). But right after the route's prefetch that would
  * be a second identical request on every cold load (the prefetch answered ~0.6 s, the page asked again at
  * ~1.7 s once its chunks ran): for the variables just prefetched, `cache-first` takes that answer (or joins
  * it while it is still on its way). Once only: a later visit to the same list reads the network again.
  */
-export function errorQueryPolicy(which: 'list' | 'count', variables: unknown): 'cache-first' | 'cache-and-network' {
-  const key = `${which}:${JSON.stringify(variables)}`;
+export function errorListPolicy(variables: unknown): 'cache-first' | 'cache-and-network' {
+  const key = `list:${JSON.stringify(variables)}`;
   const at = prefetched.get(key);
   if (at === undefined) return 'cache-and-network';
   prefetched.delete(key);

@@ -1,5 +1,6 @@
 import { i18n, intlLocale, type MessageSchema, t } from '../i18n';
-import { type SyncErrorKind, type SyncErrorStatus, TABLE_TIME_FORMAT } from './error-kinds';
+import { TABLE_TIME_FORMAT } from '../i18n/locale-choice';
+import type { SyncErrorKind, SyncErrorStatus } from './error-kinds';
 
 export { SYNC_ERROR_KINDS, type SyncErrorKind, type SyncErrorStatus, type TriageAction } from './error-kinds';
 

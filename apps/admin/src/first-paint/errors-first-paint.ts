@@ -2,14 +2,14 @@ import { MESSAGES, QUERIES } from 'virtual:first-paint-data';
 import { ERROR_TABLE_COLUMNS, SELECT_COLUMN_WIDTH } from '../components/sync-error/error-table-columns';
 import type { SyncErrorRow } from '../components/sync-error/SyncErrorTable.vue';
 import { errorListVariables, filterFromQuery } from '../composables/error-filter';
-import { KIND_TONES, TABLE_TIME_FORMAT } from '../composables/error-kinds';
+import { KIND_TONES } from '../composables/error-kinds';
 import { FIRST_PAINT_CLASS, FIRST_PAINT_ID, firstPaintOver, holdAppFor } from '../composables/first-paint-handover';
 import { NARROW_MAX_PX } from '../composables/narrow-width';
 import { canAct } from '../composables/roles';
 import { readStoredKey } from '../composables/session-key';
 import { sendEarly } from '../graphql/early-requests';
 import { apiUrls, bearer } from '../graphql/urls';
-import { intlLocaleOf, type Locale, preferredLocale } from '../i18n/locale-choice';
+import { intlLocaleOf, type Locale, preferredLocale, TABLE_TIME_FORMAT } from '../i18n/locale-choice';
 
 /**
  * The errors page's first paint: a script inlined into index.html (build/first-paint.ts) that runs while
@@ -18,8 +18,8 @@ import { intlLocaleOf, type Locale, preferredLocale } from '../i18n/locale-choic
  * page, with the variables the page itself will use) and draws that page read-only — the header, the title,
  * the table with the same rows, classes and widths — over the app's still-hidden root. The app's urql
  * client later takes these very answers (graphql/early-requests.ts), and its errors list ends the first
- * paint once it shows its own rows (endFirstPaint): the same table, now live. Without the first paint the screen stays blank
- * until ~1 MB of JavaScript has arrived and run (docs/BENCHMARKS.md, admin-errors-page).
+ * paint once it shows its own rows (endFirstPaint): the same table, now live. Without the first paint the
+ * screen stays blank until ~1 MB of JavaScript has arrived and run (docs/BENCHMARKS.md, admin-errors-page).
  *
  * Anything unexpected (another page, no key, a phone, the grouped view, an error, an empty list, the app
  * already there) draws nothing, and the app shows the page as it always did.
@@ -133,7 +133,7 @@ function start(): void {
     .then(([viewerData, listData]) => {
       const rows = listData.syncErrors.edges.map((edge) => edge.node);
       // The script runs in <head>: the answer may come before the parser has reached #app (it need not
-      // wait for the rest: the body's last script waits for the stylesheet and warms up Intl).
+      // wait for the rest of the document, whose last script waits for the stylesheet).
       if (document.getElementById('app')) draw(viewerData, rows, locale, time);
       else document.addEventListener('readystatechange', () => draw(viewerData, rows, locale, time), { once: true });
     })

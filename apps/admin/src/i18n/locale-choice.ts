@@ -1,5 +1,6 @@
-// Which language a visit starts in. Apart from index.ts (vue-i18n and the messages), so that the errors
-// page's first paint (src/first-paint) picks the same language without bundling either.
+// Which language a visit starts in, and how `Intl` writes it. Apart from index.ts (vue-i18n and the
+// messages), so that the errors page's first paint (src/first-paint) picks the same language and formats
+// without bundling either.
 
 /** The console's languages. */
 export const LOCALES = ['en', 'sv'] as const;
@@ -32,3 +33,12 @@ export function preferredLocale(): Locale {
 export function intlLocaleOf(locale: Locale): string {
   return locale === 'sv' ? 'sv-SE' : 'en-GB';
 }
+
+/** A short local date-time for tables: "26 Nov, 14:03:07" ("26 nov. 14:03:07" in Swedish). */
+export const TABLE_TIME_FORMAT: Intl.DateTimeFormatOptions = {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+};

@@ -290,6 +290,27 @@ describe.skipIf(!existsSync(CHROMIUM))('the console on a phone, in Swedish, by k
     return page;
   }
 
+  /**
+   * The console's code on a slow network (routing also bypasses the HTTP cache, where the sign-in left it):
+   * the case the first paint is for. Without the delay the app may be ready first and draw itself.
+   */
+  async function slowAppFiles(page: Page): Promise<void> {
+    await page.route('**/assets/*.js', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
+  }
+
+  /** The app's error rows as the first paint's watcher records its own: id and each cell's text. */
+  function appRowCells(page: Page): Promise<{ id: string | null; cells: string[] }[]> {
+    return page.getByTestId('sync-error-row').evaluateAll((rows) =>
+      rows.map((row) => ({
+        id: row.getAttribute('data-id'),
+        cells: [...row.querySelectorAll('td')].map((cell) => (cell.textContent ?? '').trim()),
+      })),
+    );
+  }
+
   it('a cold load of the errors page draws its rows before the app has loaded, the same cells as the app then shows, and hands over', async () => {
     const page = await signedInPage();
     const asked: string[] = [];
@@ -297,12 +318,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console on a phone, in Swedish, by k
       const name = /(?:query|mutation)\s+(\w+)/.exec(request.postData() ?? '')?.[1];
       if (name) asked.push(name);
     });
-    // The console's code on a slow network (routing also bypasses the HTTP cache, where the sign-in left
-    // it): the case the first paint is for. Without the delay the app may be ready first and draw itself.
-    await page.route('**/assets/*.js', async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      await route.continue();
-    });
+    await slowAppFiles(page);
     await page.goto(`${api.url}/errors`);
     await page.getByTestId('sync-error-row').first().waitFor();
     const seen = (await page.evaluate('window.__firstPaintSeen')) as {
@@ -317,12 +333,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console on a phone, in Swedish, by k
     expect(seen.rows?.length).toBeGreaterThan(0);
     expect(seen).toMatchObject({ appTableBefore: false, inert: true, shown: true, appHidden: true });
     // The app's table shows the same rows with the same cells.
-    const appRows = await page.getByTestId('sync-error-row').evaluateAll((rows) =>
-      rows.map((row) => ({
-        id: row.getAttribute('data-id'),
-        cells: [...row.querySelectorAll('td')].map((cell) => (cell.textContent ?? '').trim()),
-      })),
-    );
+    const appRows = await appRowCells(page);
     expect(appRows).toEqual(seen.rows);
     // Handed over: the first paint is gone and the app shows; the list and the viewer were asked once.
     expect(await page.locator('#first-paint').count()).toBe(0);
@@ -344,20 +355,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the console on a phone, in Swedish, by k
   it('in Swedish, the first paint shows the same Swedish words and dates as the app', async () => {
     const page = await signedInPage();
     await page.addInitScript({ content: "localStorage.setItem('tandem.locale', 'sv')" });
-    await page.route('**/assets/*.js', async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      await route.continue();
-    });
+    await slowAppFiles(page);
     await page.goto(`${api.url}/errors`);
     await page.getByTestId('sync-error-row').first().waitFor();
     const seen = (await page.evaluate('window.__firstPaintSeen')) as { rows: { id: string; cells: string[] }[] | null };
     expect(seen.rows?.length).toBeGreaterThan(0);
-    const appRows = await page.getByTestId('sync-error-row').evaluateAll((rows) =>
-      rows.map((row) => ({
-        id: row.getAttribute('data-id'),
-        cells: [...row.querySelectorAll('td')].map((cell) => (cell.textContent ?? '').trim()),
-      })),
-    );
+    const appRows = await appRowCells(page);
     expect(appRows).toEqual(seen.rows);
     // Swedish indeed: the status column says Öppen (not Open), the button Detaljer.
     expect(appRows[0]!.cells.at(-2)).toBe('Öppen');
