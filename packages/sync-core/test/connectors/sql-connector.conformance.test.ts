@@ -1,5 +1,5 @@
 import Database from 'libsql';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type ChangeCursor,
   type SourceRecord,
@@ -442,3 +442,62 @@ describe('SQL connector failures worth retrying', () => {
     }
   });
 });
+
+/**
+ * How SQLite runs the connector's multi-row update: each row looked up by its id, never a pass over the
+ * whole table. A cast on the ids in the VALUES list once made the planner scan a million-row table
+ * through an index for every batch (docs/BENCHMARKS.md, issue 16). The plan is read with the statistics
+ * of a big table, so that a small one shows the plan a big one gets.
+ */
+describe.each(TABLE_CASES.filter((c) => c.dialect === 'sqlite').map((c) => [caseName(c), c] as const))(
+  'SQL connector update plan on %s',
+  (_name, c) => {
+    it('finds each updated row by its id, without scanning the table', async () => {
+      const db = await scratchDatabase('sqlite', 'updateplan');
+      const raw = await RawDatabase.open(c, db.url);
+      const connector = SqlConnector.open('app', db.url);
+      const prepared = vi.spyOn(Database.prototype, 'prepare');
+      try {
+        await raw.query(createCustomerSql(c));
+        // The index a deployment has for change reading: a narrower copy of the table the planner may prefer.
+        await raw.query('create index customer_changes on customer (modified_at, id)');
+        // A batch as the engine writes them: the planner's choice changes with the number of rows in VALUES.
+        const ids = await raw.seed(
+          Array.from({ length: 1001 }, (_, i) => ({ name: `customer ${i}`, modifiedUs: BASE_US })),
+        );
+        const untouched = ids.pop()!;
+        const results = await connector
+          .openTable(SPEC)
+          .update(ids.map((id, i) => ({ id, values: { name: `renamed ${i}` } })));
+        expect(results.every((r) => r.ok)).toBe(true);
+        const stored = new Map((await raw.rows()).map((r) => [r.id, r.name]));
+        expect(stored).toEqual(
+          new Map([...ids.map((id, i) => [id, `renamed ${i}`] as const), [untouched, 'customer 1000']]),
+        );
+
+        // Statistics as `analyze` leaves them on a table of a million rows, which is where the planner went wrong.
+        await raw.query('analyze');
+        await raw.query('delete from sqlite_stat1');
+        await raw.query(`insert into sqlite_stat1 values ('customer', 'customer_changes', '1000000 1 1')`);
+        const update = prepared.mock.calls.map(([sql]) => String(sql)).find((sql) => /^with tandem_v/.test(sql));
+        expect(update).toBeDefined();
+        const inspector = new Database(db.url.slice('sqlite:'.length));
+        try {
+          const parameters = (update!.match(/\?/g) ?? []).map(() => null);
+          const plan = (inspector.prepare(`explain query plan ${update}`).all(parameters) as Array<{ detail: string }>)
+            .map((step) => step.detail)
+            .join(' | ');
+          expect(plan).toMatch(/SEARCH "?customer"? USING (INTEGER PRIMARY KEY|INDEX|COVERING INDEX|PRIMARY KEY)/);
+          expect(plan).not.toMatch(/SCAN "?customer"?/);
+        } finally {
+          inspector.close();
+        }
+      } finally {
+        prepared.mockRestore();
+        await connector.close();
+        await raw.close();
+        await db.drop();
+      }
+    });
+  },
+);

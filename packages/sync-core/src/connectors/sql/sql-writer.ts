@@ -132,7 +132,7 @@ export class SqlTableWriter {
     if (rows.length === 1) return [await this.updateRow(tx, layout, rows[0]!)];
     const { modifiedOn } = layout;
     const cast = (column: string) => this.valueParam(layout, column);
-    const tuple = [layout.idParam, ...columns.map(cast)].join(', ');
+    const tuple = [layout.joinedIdParam, ...columns.map(cast)].join(', ');
     // The VALUES columns have names no app column is likely to have, so nothing in SET or RETURNING is ambiguous.
     const names = ['tandem_v_id', ...columns.map((_, i) => `tandem_v_${i}`)];
     const assignments = [

@@ -12,6 +12,13 @@ export interface TableLayout {
   id: string;
   /** SQL with one `?`: a string id converted to the id column's type, so ids compare as stored. */
   idParam: string;
+  /**
+   * SQL with one `?`: an id in a `VALUES` list that is joined to the table on its id column. On SQLite it
+   * is the bare parameter: the join's `=` converts it to the column's type (column affinity), and a
+   * `cast(? as integer)` there led SQLite's planner to scan the whole table through an index instead of
+   * looking each row up by id — ~2.5× slower per 1,000 rows on 1M rows, and growing with the table.
+   */
+  joinedIdParam: string;
   /** The app assigns ids itself; else the connector makes a UUID. */
   idHasDefault: boolean;
   modifiedOn: ModifiedOnFormat;
@@ -49,6 +56,7 @@ export async function loadLayout(client: SqlClient, spec: TableSpec, columns: Co
     table,
     id: quoteIdent(idColumn.name),
     idParam: idParamSql(client.dialect, idColumn),
+    joinedIdParam: client.dialect === 'sqlite' ? '?' : idParamSql(client.dialect, idColumn),
     idHasDefault: idColumn.hasDefault,
     modifiedOn: modifiedOnFormat(client.dialect, modifiedColumn, storedType, storedSample),
   };
