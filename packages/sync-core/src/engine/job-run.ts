@@ -16,9 +16,10 @@ export class JobRun {
   /**
    * Records this job wrote, by side and id, with the modified-on the write stored: when the other pass
    * reads them back as changes they are skipped without a lookup. Bounded: past the cap, records simply
-   * take the normal path (their coupling says they are unchanged).
+   * take the normal path (their coupling says they are unchanged). One map per side, keyed by the bare id:
+   * no key string to build per record.
    */
-  private readonly ownWrites = new Map<string, number>();
+  private readonly ownWrites: Record<Side, Map<string, number>> = { LOCAL: new Map(), INTEGRATION: new Map() };
 
   constructor(
     readonly work: SyncWork,
@@ -40,9 +41,9 @@ export class JobRun {
 
   /** True (once) when this record, as read, is exactly what this job wrote. */
   isOwnWrite(side: Side, id: string, modifiedUs: number): boolean {
-    const key = `${side}:${id}`;
-    if (this.ownWrites.get(key) !== modifiedUs) return false;
-    this.ownWrites.delete(key);
+    const written = this.ownWrites[side];
+    if (written.get(id) !== modifiedUs) return false;
+    written.delete(id);
     return true;
   }
 
@@ -112,7 +113,9 @@ export class JobRun {
   private remember(report: BatchReport): void {
     for (const couplingId of report.handled) this.handled.add(couplingId);
     for (const { side, id, modifiedUs } of report.written) {
-      if (this.ownWrites.size < OWN_WRITES_CAP) this.ownWrites.set(`${side}:${id}`, modifiedUs);
+      if (this.ownWrites.LOCAL.size + this.ownWrites.INTEGRATION.size < OWN_WRITES_CAP) {
+        this.ownWrites[side].set(id, modifiedUs);
+      }
     }
   }
 

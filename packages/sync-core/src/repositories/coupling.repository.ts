@@ -8,6 +8,7 @@ import {
 } from '../couplings/coupling-state-machine.js';
 import { type ColumnCodec, entityRows, type RowOf } from '../db/entity-rows.js';
 import type { StoreDialect } from '../db/orm.js';
+import { flattenRows, tupleList } from '../db/sql-parts.js';
 import type { StoreSql, StoreSqlAccess } from '../db/store-sql.js';
 import { parseValues } from '../engine/values.js';
 import { CouplingSchema } from '../entities/coupling.entity.js';
@@ -270,9 +271,9 @@ export class CouplingRepository {
         );
       } else {
         await sql.run(
-          `with v (${columns.join(', ')}) as (values ${rows.map(() => `(${placeholders(columns.length)})`).join(', ')}) ` +
+          `with v (${columns.join(', ')}) as (values ${tupleList(rows.length, placeholders(columns.length))}) ` +
             `update coupling set ${assignments} from v where coupling.id = v.id`,
-          rows.flat(),
+          flattenRows(rows),
         );
       }
     }

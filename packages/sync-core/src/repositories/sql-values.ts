@@ -1,5 +1,5 @@
 import type { StoreDialect } from '../db/orm.js';
-import { chunk, placeholders } from '../db/sql-parts.js';
+import { chunk, flattenRows, placeholders, tupleList } from '../db/sql-parts.js';
 import type { StoreSql } from '../db/store-sql.js';
 
 export { chunk, placeholders };
@@ -50,8 +50,8 @@ export async function insertRows(sql: StoreSql, insert: MultiRowInsert): Promise
         ]
       : [
           `insert into ${insert.table} (${columns}) values ` +
-            `${insert.rows.map(() => `(${placeholders(insert.columns.length)})`).join(', ')}${suffix}`,
-          insert.rows.flat(),
+            `${tupleList(insert.rows.length, placeholders(insert.columns.length))}${suffix}`,
+          flattenRows(insert.rows),
         ];
   if (insert.suffix?.includes('returning')) return sql.query(statement, params);
   await sql.run(statement, params);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chunk as chunksOf } from '../../db/sql-parts.js';
+import { chunk as chunksOf, tupleList } from '../../db/sql-parts.js';
 import {
   type FieldValues,
   type TableSpec,
@@ -139,13 +139,15 @@ export class SqlTableWriter {
       ...columns.map((c, i) => `${quoteIdent(c)} = tandem_v.tandem_v_${i}`),
       `${this.modified()} = ${modifiedOn.updateSql}`,
     ];
-    const sql = `with tandem_v (${names.join(', ')}) as (values ${rows.map(() => `(${tuple})`).join(', ')})
+    const sql = `with tandem_v (${names.join(', ')}) as (values ${tupleList(rows.length, tuple)})
       update ${layout.table} set ${assignments.join(', ')} from tandem_v where ${layout.id} = tandem_v.tandem_v_id
       returning ${recordKeyColumns(layout)}`;
-    const params = [
-      ...rows.flatMap((row) => [row.id, ...columns.map((c) => paramValue(row.values[c]))]),
-      ...modifiedOn.writeParams(),
-    ];
+    const params: unknown[] = [];
+    for (const row of rows) {
+      params.push(row.id);
+      for (const column of columns) params.push(paramValue(row.values[column]));
+    }
+    params.push(...modifiedOn.writeParams());
     let stored: SqlRow[];
     try {
       stored = await tx.statement(() => tx.query(sql, params));
@@ -249,12 +251,17 @@ export class SqlTableWriter {
   private insertSql(layout: TableLayout, chunk: PendingInsert[]): string {
     const columns = Object.keys(chunk[0]!.values);
     const names = [...columns.map(quoteIdent), this.modified()].join(', ');
-    const tuple = `(${[...columns.map(() => '?'), layout.modifiedOn.insertSql].join(', ')})`;
-    return `insert into ${layout.table} (${names}) values ${chunk.map(() => tuple).join(', ')} returning ${recordKeyColumns(layout)}`;
+    const tuple = [...columns.map(() => '?'), layout.modifiedOn.insertSql].join(', ');
+    return `insert into ${layout.table} (${names}) values ${tupleList(chunk.length, tuple)} returning ${recordKeyColumns(layout)}`;
   }
 
   private insertParams(layout: TableLayout, chunk: PendingInsert[]): unknown[] {
-    return chunk.flatMap((row) => [...Object.values(row.values).map(paramValue), ...layout.modifiedOn.writeParams()]);
+    const params: unknown[] = [];
+    for (const row of chunk) {
+      for (const value of Object.values(row.values)) params.push(paramValue(value));
+      params.push(...layout.modifiedOn.writeParams());
+    }
+    return params;
   }
 }
 
