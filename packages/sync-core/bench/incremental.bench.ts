@@ -7,6 +7,7 @@ import { benchLine, note } from './kit.js';
 import { openErrorCountPostgres, seedCoupledPostgres } from './postgres-seed.js';
 import { copyAppsForFloor, syncByHand } from './raw-incremental.js';
 import { copyAppsForFloorPostgres } from './raw-incremental-postgres.js';
+import { copyStoreForFloor, storeByHand } from './raw-store.js';
 import { tempDir } from './seed.js';
 
 /** 5,000 changed on each side, 500 of them the same records changed in the same field on both. */
@@ -28,6 +29,8 @@ interface SeededSet {
   openErrors(): Promise<number>;
   /** The same changes synchronized by hand on copies of the apps (raw-incremental*.ts), in ms. */
   floor(): Promise<{ ms: number; written: number }>;
+  /** The store's share of them by hand on a copy of the store (raw-store.ts), in ms; SQLite only. */
+  storeFloor?(): { ms: number; logged: number };
   remove(): Promise<void>;
 }
 
@@ -61,6 +64,11 @@ async function compareSizes(name: string, backend: Backend): Promise<string> {
     // PostgreSQL), and how much more the engine grows from 100k to 1M than the floor does (≤ 1.5).
     floor_ratio: big.ms / big.floorMs,
     growth_ratio: (big.ms - small.ms) / (big.floorMs - small.floorMs),
+    // SQLite: the store's share by hand, and the best floor_ratio an engine taking turns with the apps on
+    // one thread can reach: (apps' floor + store's floor) / apps' floor.
+    ...(big.storeFloorMs === undefined
+      ? {}
+      : { store_floor_1m: Math.round(big.storeFloorMs), bound_ratio: (big.floorMs + big.storeFloorMs) / big.floorMs }),
     conflicts: big.openErrors,
     modified: big.counters.modified,
     status: big.status,
@@ -76,11 +84,13 @@ async function onSqlite(records: number): Promise<SeededSet> {
     applyChanges(paths, set, CHANGES);
     markDeletionScanDone(paths.store);
     const floorPaths = copyAppsForFloor(paths);
+    const floorStore = copyStoreForFloor(paths.store);
     return {
       urls: sqliteUrls(paths),
       mappingId: set.mappingId,
       openErrors: async () => openErrorCount(paths.store),
       floor: async () => syncByHand(floorPaths, set, CHANGES.conflicts),
+      storeFloor: () => storeByHand(floorStore, set, CHANGES),
       remove: async () => dir.remove(),
     };
   } catch (error) {
@@ -112,7 +122,7 @@ async function onPostgres(records: number): Promise<SeededSet> {
 async function measure(
   records: number,
   backend: Backend,
-): Promise<JobReport & { openErrors: number; floorMs: number }> {
+): Promise<JobReport & { openErrors: number; floorMs: number; storeFloorMs?: number }> {
   const seedStarted = performance.now();
   const set = await backend(records);
   try {
@@ -128,7 +138,11 @@ async function measure(
     note(
       `${records}: the same changes by hand, no bookkeeping: ${Math.round(floor.ms)} ms, ${floor.written} rows written`,
     );
-    return { ...report, openErrors, floorMs: floor.ms };
+    const storeFloor = set.storeFloor?.();
+    if (storeFloor) {
+      note(`${records}: the store's share by hand: ${Math.round(storeFloor.ms)} ms, ${storeFloor.logged} log entries`);
+    }
+    return { ...report, openErrors, floorMs: floor.ms, storeFloorMs: storeFloor?.ms };
   } finally {
     await set.remove();
   }
