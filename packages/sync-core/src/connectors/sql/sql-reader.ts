@@ -35,7 +35,7 @@ export class SqlTableReader {
     const sql = `${this.selectFrom(layout, fields)} where ${where.join(' and ')}
       order by ${sortKey}, ${layout.id} limit ?`;
     const rows = await this.client.query(sql, [...params, ...filter.params, limit]);
-    return rows.map((row) => toRecord(row, layout, fields));
+    return toRecords(rows, layout, fields);
   }
 
   /**
@@ -48,7 +48,7 @@ export class SqlTableReader {
     for (const chunk of chunksOf(unique(ids), IDS_PER_STATEMENT)) {
       const sql = `${this.selectFrom(layout, fields)} where ${layout.id} in (${idList(layout, chunk.length)})`;
       const rows = await this.client.query(sql, chunk);
-      records.push(...rows.map((row) => toRecord(row, layout, fields)));
+      records.push(...toRecords(rows, layout, fields));
     }
     return records;
   }
@@ -75,7 +75,7 @@ export class SqlTableReader {
         ...chunk,
         ...filter.params,
       ]);
-      records.push(...rows.map((row) => toRecord(row, layout, fields)));
+      records.push(...toRecords(rows, layout, fields));
     }
     return records;
   }
@@ -117,13 +117,16 @@ export class SqlTableReader {
   }
 }
 
-function toRecord(row: SqlRow, layout: TableLayout, fields: readonly string[]): SourceRecord {
+/** Rows selected by `selectFrom` as records; the fields' aliases are worked out once for all the rows. */
+function toRecords(rows: readonly SqlRow[], layout: TableLayout, fields: readonly string[]): SourceRecord[] {
   const present = fieldsIn(layout, fields);
-  const values: FieldValues = {};
-  present.forEach((field, i) => {
-    values[field] = row[`f${i}`];
+  const aliases = present.map((_, i) => `f${i}`);
+  return rows.map((row) => {
+    const values: FieldValues = {};
+    for (let i = 0; i < present.length; i++) values[present[i]!] = row[aliases[i]!];
+    const { id, modifiedUs } = recordKey(row);
+    return { id, modifiedUs, values };
   });
-  return { ...recordKey(row), values };
 }
 
 /** The requested fields the table has, once each, in the order asked. */

@@ -302,7 +302,7 @@ function rowFailure(error: unknown): WriteResult {
 function groupByColumns(rows: PendingInsert[]): PendingInsert[][] {
   const groups = new Map<string, PendingInsert[]>();
   for (const row of rows) {
-    const key = JSON.stringify(Object.keys(row.values));
+    const key = Object.keys(row.values).join('\u0000');
     const group = groups.get(key);
     if (group) group.push(row);
     else groups.set(key, [row]);
