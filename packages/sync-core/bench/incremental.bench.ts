@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { applyChanges, type ChangeSet, markDeletionScanDone, openErrorCount, seedCoupled } from './coupled-seed.js';
 import { type BenchUrls, batchSizeInUse, sqliteUrls } from './engine.js';
 import { benchLine, note } from './kit.js';
+import { besideStoreFloor, type OverlapFloor } from './overlap-floor.js';
 import { openErrorCountPostgres, seedCoupledPostgres } from './postgres-seed.js';
 import { copyAppsForFloor, syncByHand } from './raw-incremental.js';
 import { copyAppsForFloorPostgres } from './raw-incremental-postgres.js';
-import { copyStoreForFloor, storeByHand } from './raw-store.js';
+import { copyStoreForFloor, storeByHand, storeChangePlan } from './raw-store.js';
 import { tempDir } from './seed.js';
 
 /** 5,000 changed on each side, 500 of them the same records changed in the same field on both. */
@@ -31,6 +32,8 @@ interface SeededSet {
   floor(): Promise<{ ms: number; written: number }>;
   /** The store's share of them by hand on a copy of the store (raw-store.ts), in ms; SQLite only. */
   storeFloor?(): { ms: number; logged: number };
+  /** Both at once: the store's share in another process beside the apps' (overlap-floor.ts); SQLite only. */
+  overlapFloor?(): Promise<OverlapFloor>;
   remove(): Promise<void>;
 }
 
@@ -69,6 +72,10 @@ async function compareSizes(name: string, backend: Backend): Promise<string> {
     ...(big.storeFloorMs === undefined
       ? {}
       : { store_floor_1m: Math.round(big.storeFloorMs), bound_ratio: (big.floorMs + big.storeFloorMs) / big.floorMs }),
+    // SQLite: both shares at once on two cores, and the best floor_ratio an engine overlapping them can reach.
+    ...(big.overlapFloorMs === undefined
+      ? {}
+      : { overlap_floor_1m: Math.round(big.overlapFloorMs), overlap_bound: big.overlapFloorMs / big.floorMs }),
     conflicts: big.openErrors,
     modified: big.counters.modified,
     status: big.status,
@@ -85,12 +92,20 @@ async function onSqlite(records: number): Promise<SeededSet> {
     markDeletionScanDone(paths.store);
     const floorPaths = copyAppsForFloor(paths);
     const floorStore = copyStoreForFloor(paths.store);
+    const overlapPaths = copyAppsForFloor(paths, '.overlap');
+    const overlapStore = copyStoreForFloor(paths.store, '.overlap');
+    const plan = storeChangePlan(set, CHANGES);
     return {
       urls: sqliteUrls(paths),
       mappingId: set.mappingId,
       openErrors: async () => openErrorCount(paths.store),
       floor: async () => syncByHand(floorPaths, set, CHANGES.conflicts),
-      storeFloor: () => storeByHand(floorStore, set, CHANGES),
+      storeFloor: () => storeByHand(floorStore, plan),
+      overlapFloor: () =>
+        besideStoreFloor(
+          { kind: 'incremental', path: overlapStore, plan },
+          () => syncByHand(overlapPaths, set, CHANGES.conflicts).ms,
+        ),
       remove: async () => dir.remove(),
     };
   } catch (error) {
@@ -122,7 +137,7 @@ async function onPostgres(records: number): Promise<SeededSet> {
 async function measure(
   records: number,
   backend: Backend,
-): Promise<JobReport & { openErrors: number; floorMs: number; storeFloorMs?: number }> {
+): Promise<JobReport & { openErrors: number; floorMs: number; storeFloorMs?: number; overlapFloorMs?: number }> {
   const seedStarted = performance.now();
   const set = await backend(records);
   try {
@@ -142,7 +157,14 @@ async function measure(
     if (storeFloor) {
       note(`${records}: the store's share by hand: ${Math.round(storeFloor.ms)} ms, ${storeFloor.logged} log entries`);
     }
-    return { ...report, openErrors, floorMs: floor.ms, storeFloorMs: storeFloor?.ms };
+    const overlap = await set.overlapFloor?.();
+    if (overlap) {
+      note(
+        `${records}: both at once on two cores: ${Math.round(overlap.ms)} ms ` +
+          `(apps ${Math.round(overlap.appsMs)} ms, store ${Math.round(overlap.storeMs)} ms beside each other)`,
+      );
+    }
+    return { ...report, openErrors, floorMs: floor.ms, storeFloorMs: storeFloor?.ms, overlapFloorMs: overlap?.ms };
   } finally {
     await set.remove();
   }

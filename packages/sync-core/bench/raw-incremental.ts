@@ -14,12 +14,12 @@ import { type AppDatabase, isoMs, openApp } from './seed.js';
  * It runs on copies of the two app files taken before the job, so that engine and floor start from the
  * same data, and its time can be read next to the job's: `floor_ms` of 1M against `ms_1m`.
  */
-export function copyAppsForFloor(paths: BenchPaths): BenchPaths {
+export function copyAppsForFloor(paths: BenchPaths, suffix = '.floor'): BenchPaths {
   const copy = (path: string) => {
-    const target = `${path}.floor`;
+    const target = `${path}${suffix}`;
     // A copy of a database in WAL mode needs its WAL too (the seed's last writes may still be there).
-    for (const suffix of ['', '-wal']) {
-      if (existsSync(`${path}${suffix}`)) copyFileSync(`${path}${suffix}`, `${target}${suffix}`);
+    for (const part of ['', '-wal']) {
+      if (existsSync(`${path}${part}`)) copyFileSync(`${path}${part}`, `${target}${part}`);
     }
     return target;
   };

@@ -26,11 +26,11 @@ function openStore(path: string): Store {
   return store;
 }
 
-/** A copy of the store file taken before the job, for the floor to write into. */
-export function copyStoreForFloor(storePath: string): string {
-  const target = `${storePath}.floor`;
-  for (const suffix of ['', '-wal']) {
-    if (existsSync(`${storePath}${suffix}`)) copyFileSync(`${storePath}${suffix}`, `${target}${suffix}`);
+/** A copy of the store file taken before the job, for a floor to write into (`suffix` names the copy). */
+export function copyStoreForFloor(storePath: string, suffix = '.floor'): string {
+  const target = `${storePath}${suffix}`;
+  for (const part of ['', '-wal']) {
+    if (existsSync(`${storePath}${part}`)) copyFileSync(`${storePath}${part}`, `${target}${part}`);
   }
   return target;
 }
@@ -78,23 +78,44 @@ interface CouplingFound {
 }
 
 /**
+ * The store's work for `incremental`'s change set: which records changed on each side and which conflict,
+ * worked out from the seeded set by `applyChanges`' arithmetic. Small and plain, so that another process
+ * can run the store's floor from it (overlap-floor.ts).
+ */
+export interface StoreChangePlan {
+  mappingId: number;
+  /** ERP ids changed on the ERP side; the first `conflicts` of them also changed in the CRM. */
+  erpChanged: string[];
+  conflicts: number;
+  /** CRM account ids changed on the CRM side only. */
+  crmOnly: string[];
+}
+
+export function storeChangePlan(set: CoupledSet, changes: ChangeSet): StoreChangePlan {
+  const records = set.accountIds.length;
+  const stride = Math.floor(records / Math.max(changes.local, changes.integration));
+  return {
+    mappingId: set.mappingId,
+    erpChanged: Array.from({ length: changes.local }, (_, k) => String(1 + k * stride)),
+    conflicts: changes.conflicts,
+    crmOnly: Array.from(
+      { length: changes.integration - changes.conflicts },
+      (_, k) => set.accountIds[(k + changes.conflicts) * stride + Math.floor(stride / 2)]!,
+    ),
+  };
+}
+
+/**
  * `incremental`'s change set, store side: per page of 1,000 changed records, the couplings looked up by
  * the changed records' ids, then in one transaction the synchronized couplings' new state (one UPDATE …
  * FROM VALUES), one log entry per synchronized record, and for the conflicting records an error and the
  * coupling parked. The records the job wrote itself and reads back are skipped without a lookup.
  */
-export function storeByHand(path: string, set: CoupledSet, changes: ChangeSet): { ms: number; logged: number } {
+export function storeByHand(path: string, plan: StoreChangePlan): { ms: number; logged: number } {
   const store = openStore(path);
   try {
-    const records = set.accountIds.length;
-    const stride = Math.floor(records / Math.max(changes.local, changes.integration));
-    // The records `applyChanges` changed, by the same arithmetic.
-    const erpChanged = Array.from({ length: changes.local }, (_, k) => String(1 + k * stride));
-    const conflicting = new Set(erpChanged.slice(0, changes.conflicts));
-    const crmOnly = Array.from(
-      { length: changes.integration - changes.conflicts },
-      (_, k) => set.accountIds[(k + changes.conflicts) * stride + Math.floor(stride / 2)]!,
-    );
+    const { mappingId, erpChanged, crmOnly } = plan;
+    const conflicting = new Set(erpChanged.slice(0, plan.conflicts));
 
     const started = performance.now();
     const now = Date.now();
@@ -104,7 +125,7 @@ export function storeByHand(path: string, set: CoupledSet, changes: ChangeSet): 
         const page = ids.slice(from, from + PAGE);
         const found = store
           .prepare(`select * from coupling where mapping_id = ? and ${column} in (${placeholders(page.length)})`)
-          .all([set.mappingId, ...page]) as CouplingFound[];
+          .all([mappingId, ...page]) as CouplingFound[];
         const synced: unknown[][] = [];
         const logs: unknown[][] = [];
         const errors: unknown[][] = [];
@@ -114,7 +135,7 @@ export function storeByHand(path: string, set: CoupledSet, changes: ChangeSet): 
             if (column === 'local_id') {
               parked.push(coupling.id);
               errors.push([
-                set.mappingId,
+                mappingId,
                 coupling.id,
                 1,
                 'UPDATE_CONFLICT',
@@ -142,7 +163,7 @@ export function storeByHand(path: string, set: CoupledSet, changes: ChangeSet): 
           ]);
           const change = JSON.stringify([{ side: 'INTEGRATION', field: changedField, before: 'old', after: 'new' }]);
           logs.push([
-            set.mappingId,
+            mappingId,
             coupling.id,
             1,
             coupling.local_id,
