@@ -1,7 +1,8 @@
-import { copyFileSync, existsSync } from 'node:fs';
 import type { CoupledSet } from './coupled-seed.js';
 import type { BenchPaths } from './engine.js';
 import { type AppDatabase, isoMs, openApp } from './seed.js';
+
+const PAGE = 1000;
 
 /**
  * The `incremental` change set synchronized by hand, as a floor for what any engine can do on this
@@ -11,23 +12,9 @@ import { type AppDatabase, isoMs, openApp } from './seed.js';
  * through the external key (`erp_id`) instead of couplings, and write the changed values with one
  * `UPDATE … FROM (VALUES …)` per page, one transaction per page, the way the SQL connector writes.
  *
- * It runs on copies of the two app files taken before the job, so that engine and floor start from the
- * same data, and its time can be read next to the job's: `floor_ms` of 1M against `ms_1m`.
+ * It runs on copies of the two app files as seeded, before any job, so that engine and floor start from
+ * the same data, and its time can be read next to the job's: `floor_ms` of 1M against `ms_1m`.
  */
-export function copyAppsForFloor(paths: BenchPaths, suffix = '.floor'): BenchPaths {
-  const copy = (path: string) => {
-    const target = `${path}${suffix}`;
-    // A copy of a database in WAL mode needs its WAL too (the seed's last writes may still be there).
-    for (const part of ['', '-wal']) {
-      if (existsSync(`${path}${part}`)) copyFileSync(`${path}${part}`, `${target}${part}`);
-    }
-    return target;
-  };
-  return { store: paths.store, erp: copy(paths.erp), crm: copy(paths.crm) };
-}
-
-const PAGE = 1000;
-
 export function syncByHand(paths: BenchPaths, set: CoupledSet, conflicts: number): { ms: number; written: number } {
   const erp = openApp(paths.erp);
   const crm = openApp(paths.crm);

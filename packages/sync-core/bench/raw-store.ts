@@ -1,4 +1,3 @@
-import { copyFileSync, existsSync } from 'node:fs';
 import Database from 'libsql';
 import { flattenRows, placeholders, tupleList } from '../src/db/sql-parts.js';
 import type { ChangeSet, CoupledSet } from './coupled-seed.js';
@@ -24,15 +23,6 @@ function openStore(path: string): Store {
   // The store's own settings (db/sqlite-connection.ts), without checkpoints: the floor is the writes alone.
   store.exec('pragma synchronous = NORMAL; pragma cache_size = -8192; pragma wal_autocheckpoint = 0');
   return store;
-}
-
-/** A copy of the store file taken before the job, for a floor to write into (`suffix` names the copy). */
-export function copyStoreForFloor(storePath: string, suffix = '.floor'): string {
-  const target = `${storePath}${suffix}`;
-  for (const part of ['', '-wal']) {
-    if (existsSync(`${storePath}${part}`)) copyFileSync(`${storePath}${part}`, `${target}${part}`);
-  }
-  return target;
 }
 
 const SYNC_STATE = [

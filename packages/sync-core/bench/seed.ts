@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
@@ -50,6 +50,18 @@ export function tempDir(label: string): TempDir {
     file: (name) => join(path, name),
     remove: () => rmSync(path, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Copies a SQLite database in WAL mode as it stands on disk: the file and its WAL (the last writes may
+ * still be there), over whatever `to` held — its old WAL and shared-memory index removed first, so that
+ * they cannot be replayed onto the new copy.
+ */
+export function copyDatabase(from: string, to: string): void {
+  for (const part of ['', '-wal', '-shm']) rmSync(`${to}${part}`, { force: true });
+  for (const part of ['', '-wal']) {
+    if (existsSync(`${from}${part}`)) copyFileSync(`${from}${part}`, `${to}${part}`);
+  }
 }
 
 /** SQLite allows 32,766 bound parameters; stay well under it, like the connector and repositories do. */
