@@ -117,17 +117,26 @@ export interface ChangeSet {
   conflicts: number;
 }
 
+/** The records `applyChanges` changed, for the floors that must touch the same ones. */
+export interface ChangedRecords {
+  /** ERP ids changed on the ERP side, in order; the first `conflicts` of them were also renamed in the CRM. */
+  erpIds: string[];
+  /** CRM account ids changed on the CRM side only. */
+  crmOnlyIds: string[];
+}
+
 /**
  * Changes records the way the apps would (new values, modified-on now), spread evenly over the table:
  * ERP customers get a new name or city, CRM accounts a new city; the first `conflicts` ERP records
- * are also renamed, differently, in the CRM.
+ * are also renamed, differently, in the CRM. Returns which records it changed.
  */
-export function applyChanges(paths: BenchPaths, set: CoupledSet, changes: ChangeSet): void {
+export function applyChanges(paths: BenchPaths, set: CoupledSet, changes: ChangeSet): ChangedRecords {
   const records = set.accountIds.length;
   const stride = Math.floor(records / Math.max(changes.local, changes.integration));
   let stamp = Math.max(Date.now(), set.lastSeededMs + 1);
   const next = () => stamp++;
 
+  const changed: ChangedRecords = { erpIds: [], crmOnlyIds: [] };
   const erp = openApp(paths.erp);
   const crm = openApp(paths.crm);
   try {
@@ -139,15 +148,18 @@ export function applyChanges(paths: BenchPaths, set: CoupledSet, changes: Change
     for (let k = 0; k < changes.local; k++) {
       const id = 1 + k * stride;
       erpUpdate.run([`ERP rename ${id}`, isoMs(next()), id]);
+      changed.erpIds.push(String(id));
       if (k < changes.conflicts) crmRename.run([`CRM rename ${id}`, next(), set.accountIds[id - 1]]);
     }
     // The CRM-only changes sit between the ERP ones, so they touch other records.
     for (let k = changes.conflicts; k < changes.integration; k++) {
       const id = 1 + k * stride + Math.floor(stride / 2);
       crmMove.run([`Moved ${id}`, next(), set.accountIds[id - 1]]);
+      changed.crmOnlyIds.push(set.accountIds[id - 1]!);
     }
     erp.exec('commit');
     crm.exec('commit');
+    return changed;
   } finally {
     erp.close();
     crm.close();

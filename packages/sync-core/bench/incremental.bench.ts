@@ -8,7 +8,7 @@ import { besideStoreFloor, type OverlapFloor } from './overlap-floor.js';
 import { openErrorCountPostgres, seedCoupledPostgres } from './postgres-seed.js';
 import { syncByHand } from './raw-incremental.js';
 import { copyAppsForFloorPostgres } from './raw-incremental-postgres.js';
-import { storeByHand, storeChangePlan } from './raw-store.js';
+import { type StoreChangePlan, storeByHand } from './raw-store.js';
 import { copyDatabase, tempDir } from './seed.js';
 
 /** 5,000 changed on each side, 500 of them the same records changed in the same field on both. */
@@ -116,7 +116,7 @@ async function onSqlite(records: number): Promise<SeededSet> {
     // Seeded and changed once; every round's job and floors start from copies of this state.
     const seeded = at('seeded-');
     const set = await seedCoupled(seeded, records);
-    applyChanges(seeded, set, CHANGES);
+    const changed = applyChanges(seeded, set, CHANGES);
     /** Fresh copies of the seeded databases named, under `prefix`. */
     const copy = (prefix: string, ...parts: Array<keyof BenchPaths>): BenchPaths => {
       const to = at(prefix);
@@ -124,7 +124,12 @@ async function onSqlite(records: number): Promise<SeededSet> {
       return to;
     };
     const paths = at('');
-    const plan = storeChangePlan(set, CHANGES);
+    const plan: StoreChangePlan = {
+      mappingId: set.mappingId,
+      erpChanged: changed.erpIds,
+      conflicts: CHANGES.conflicts,
+      crmOnly: changed.crmOnlyIds,
+    };
     return {
       urls: sqliteUrls(paths),
       mappingId: set.mappingId,

@@ -29,7 +29,7 @@ export function runStoreFloor(task: StoreFloorTask): number {
 }
 
 /** Epoch ms with `performance`'s precision: comparable between processes, unlike `performance.now()`. */
-function now(): number {
+export function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
@@ -64,16 +64,15 @@ export async function besideStoreFloor(task: StoreFloorTask, appsFloor: () => nu
       return value as string;
     };
     if ((await nextLine()) !== 'ready') throw new Error("the store floor's process did not start");
-    const go = now();
+    const go = epochNow();
     child.stdin.write('go\n');
     // Synchronous: the child's writes run beside it; its answer waits in the pipe if it is done first.
-    const appsStarted = now();
     const appsMs = appsFloor();
     const store = JSON.parse(await nextLine()) as { startedAt: number; ms: number };
     answered = true;
     // Each floor's end as it measures it, like the floors run alone: without closing its files (the last
     // connection to close a WAL database checkpoints it, which no floor counts).
-    const ms = Math.max(appsStarted + appsMs, store.startedAt + store.ms) - go;
+    const ms = Math.max(appsMs, store.startedAt + store.ms - go);
     return { ms, appsMs, storeMs: store.ms };
   } finally {
     child.stdin.end();

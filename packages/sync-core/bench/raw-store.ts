@@ -1,6 +1,5 @@
 import Database from 'libsql';
 import { flattenRows, placeholders, tupleList } from '../src/db/sql-parts.js';
-import type { ChangeSet, CoupledSet } from './coupled-seed.js';
 
 /**
  * The store's share of a sync done by hand, as a second floor beside the apps' (raw-incremental.ts,
@@ -68,9 +67,9 @@ interface CouplingFound {
 }
 
 /**
- * The store's work for `incremental`'s change set: which records changed on each side and which conflict,
- * worked out from the seeded set by `applyChanges`' arithmetic. Small and plain, so that another process
- * can run the store's floor from it (overlap-floor.ts).
+ * The store's work for `incremental`'s change set: the records `applyChanges` changed on each side and how
+ * many of the ERP ones conflict. Small and plain, so that another process can run the store's floor from
+ * it (overlap-floor.ts).
  */
 export interface StoreChangePlan {
   mappingId: number;
@@ -79,20 +78,6 @@ export interface StoreChangePlan {
   conflicts: number;
   /** CRM account ids changed on the CRM side only. */
   crmOnly: string[];
-}
-
-export function storeChangePlan(set: CoupledSet, changes: ChangeSet): StoreChangePlan {
-  const records = set.accountIds.length;
-  const stride = Math.floor(records / Math.max(changes.local, changes.integration));
-  return {
-    mappingId: set.mappingId,
-    erpChanged: Array.from({ length: changes.local }, (_, k) => String(1 + k * stride)),
-    conflicts: changes.conflicts,
-    crmOnly: Array.from(
-      { length: changes.integration - changes.conflicts },
-      (_, k) => set.accountIds[(k + changes.conflicts) * stride + Math.floor(stride / 2)]!,
-    ),
-  };
 }
 
 /**
